@@ -1,0 +1,125 @@
+"""Builds the running bot from settings: `build_app(settings)`. Nothing happens at import.
+
+    Telegram ──updates──▶ PerChatUpdateProcessor ──▶ handlers ──▶ ReportingService (engine)
+                                                                     │ one transaction
+                                                                     ▼
+                                                 SQLite: drafts · reports · outbox · audit
+                                                                     │
+    Telegram ◀──send──── TelegramSender ◀──── Dispatcher ◀───────────┘ (now, and every few s)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.dispatcher import Dispatcher
+from bot.http import AiohttpRequest
+from bot.settings import Settings
+from bot.telegram_reporter import CHANNEL, TelegramReporterChats
+from bot.telegram_sender import TelegramSender
+from bot.update_processor import PerChatUpdateProcessor
+from conversations.engine import FormEngine
+from conversations.form import build_form
+from conversations.i18n import Lang
+from conversations.reporting import ReportingService, utc_now
+from conversations.workflow import validate_moves
+from storage.database import Store
+from storage.vault import Vault
+
+log = logging.getLogger(__name__)
+
+OUTBOX_INTERVAL_SECONDS = 2.0
+REPORTER_MENU = (
+    ("lapor", "Buat atau lanjutkan laporan"),
+    ("status", "Lihat laporan Anda"),
+    ("bukti", "Tambah bukti ke laporan"),
+    ("balas", "Jawab pertanyaan petugas"),
+    ("batal", "Batalkan laporan yang sedang diisi"),
+    ("bahasa", "Bahasa Indonesia / English"),
+    ("privasi", "Data apa yang disimpan"),
+    ("bantuan", "Bantuan"),
+)
+
+
+@dataclass
+class Services:
+    """What the handlers need, opened when the application starts and closed when it stops."""
+
+    store: Store
+    reporting: ReportingService
+    dispatcher: Dispatcher
+
+
+async def open_services(
+    settings: Settings, app: Application, clock: Callable[[], datetime] = utc_now  # type: ignore[type-arg]
+) -> Services:
+    vault = Vault.open_or_create(settings.security.key_file)
+    store = await Store.open(settings.storage.database, vault)
+    await store.release_claims()
+    form = build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
+    reporting = ReportingService(
+        store,
+        FormEngine(form),
+        officer_address=f"{CHANNEL}:{settings.telegram.officer_chat_id}",
+        zone=settings.bot.zone,
+        default_lang=Lang(settings.bot.language),
+        clock=clock,
+    )
+    dispatcher = Dispatcher(store, {CHANNEL: TelegramSender(app.bot, store.blobs)}, clock)
+    return Services(store, reporting, dispatcher)
+
+
+def build_app(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now, concurrency: int = 32
+) -> Application:  # type: ignore[type-arg]
+    """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
+    validate_moves()
+    build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
+    reporter_chats = TelegramReporterChats()
+    holder: dict[str, Services] = {}
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        services = await open_services(settings, app, clock)
+        holder["services"] = services
+        reporter_chats.reporting = services.reporting
+        reporter_chats.dispatcher = services.dispatcher
+        app.bot_data["services"] = services
+        await app.bot.set_my_commands(
+            [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
+        )
+        assert app.job_queue is not None
+        app.job_queue.run_repeating(
+            deliver_due, interval=OUTBOX_INTERVAL_SECONDS, first=0.1, name="outbox"
+        )
+        log.info("wbs-bot started; %s messages waiting in the outbox", await services.store.undelivered_count())
+
+    async def deliver_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await holder["services"].dispatcher.deliver()
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        services = holder.pop("services", None)
+        if services is not None:
+            await services.store.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram.token)
+        .base_url(settings.telegram.api_base_url)
+        .base_file_url(settings.telegram.file_base_url)
+        .request(AiohttpRequest(connections=128))
+        .get_updates_request(AiohttpRequest(connections=2, read_timeout=40))
+        .concurrent_updates(PerChatUpdateProcessor(concurrency))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram.rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    reporter_chats.register(app)
+    return app

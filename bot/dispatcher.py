@@ -1,0 +1,104 @@
+"""Delivers the outbox: every message that must reach a person, with retries, in order per chat.
+
+Handlers call `deliver(addresses)` right after their transaction so replies feel immediate;
+a scheduler job calls `deliver()` every few seconds to retry what failed and to send what the
+officer CLI or the scheduler queued. Claims in the database keep two senders (or two
+processes) from sending the same message, and a chat's messages never overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from storage.database import QueuedMessage, Store
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+MAX_ATTEMPTS = 50  # about a week of retries at the longest back-off
+
+
+class RetryLater(Exception):
+    """Delivery failed for now (network, 5xx, flood control); try again later."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Undeliverable(Exception):
+    """Delivery can never succeed (the user blocked the bot, the chat is gone)."""
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: str, message: QueuedMessage) -> str | None:
+        """Deliver one message; return the channel's message id. Raise RetryLater/Undeliverable."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, Sender],
+        clock: Callable[[], datetime],
+        *,
+        parallel_chats: int = 32,
+    ) -> None:
+        self.store = store
+        self.senders = senders
+        self.clock = clock
+        self._slots = asyncio.Semaphore(parallel_chats)
+
+    async def deliver(self, addresses: Sequence[str] | None = None) -> int:
+        """Send what is due (for these addresses, or all); returns how many were delivered."""
+        claimed = await self.store.claim_due(self.clock(), addresses=addresses)
+        by_chat: dict[str, list[QueuedMessage]] = defaultdict(list)
+        for item in claimed:
+            by_chat[item.address].append(item)
+        results = await asyncio.gather(*(self._deliver_chat(items) for items in by_chat.values()))
+        return sum(results)
+
+    async def _deliver_chat(self, items: list[QueuedMessage]) -> int:
+        async with self._slots:
+            delivered = 0
+            for position, item in enumerate(items):
+                if not await self._deliver_one(item):
+                    # Keep the chat's order: the rest waits behind the failed message.
+                    await self.store.release([later.id for later in items[position + 1 :]])
+                    break
+                delivered += 1
+            return delivered
+
+    async def _deliver_one(self, item: QueuedMessage) -> bool:
+        channel, _, chat_id = item.address.partition(":")
+        sender = self.senders.get(channel)
+        now = self.clock()
+        if sender is None:
+            await self.store.mark_retry(item.id, now + MAX_BACKOFF, f"no sender for {channel}")
+            return False
+        try:
+            delivered_id = await sender.send(chat_id, item)
+        except Undeliverable as exc:
+            log.warning("outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc)
+            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            return True  # nothing will ever change that; later messages may still go
+        except RetryLater as exc:
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await self.store.mark_failed(item.id, self.clock(), f"gave up: {exc}")
+                return True
+            delay = (
+                timedelta(seconds=exc.after)
+                if exc.after is not None
+                else min(timedelta(seconds=2 ** min(item.attempts, 10)), MAX_BACKOFF)
+            )
+            log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, exc)
+            await self.store.mark_retry(item.id, self.clock() + delay, str(exc))
+            return False
+        await self.store.mark_sent(item.id, self.clock(), delivered_id)
+        return True
+

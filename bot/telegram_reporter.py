@@ -1,0 +1,164 @@
+"""Reporter chats on Telegram: updates become engine events; replies leave through the outbox."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.dispatcher import Dispatcher
+from conversations import texts
+from conversations.engine import Pressed, SharedContact, Typed, Unsupported
+from conversations.reporting import Chat, ReportingService
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile limit
+REPORTER_COMMANDS = ("start", "lapor", "status", "batal", "bahasa", "privasi", "bantuan")
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def private_chat(update: Update) -> Chat:
+    assert update.effective_chat is not None
+    return Chat(CHANNEL, str(update.effective_chat.id))
+
+
+class TelegramReporterChats:
+    """Registers the private-chat handlers; `services` are attached once the app has started."""
+
+    def __init__(self) -> None:
+        self.reporting: ReportingService | None = None
+        self.dispatcher: Dispatcher | None = None
+
+    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+        private = filters.ChatType.PRIVATE
+        for name in REPORTER_COMMANDS:
+            app.add_handler(CommandHandler(name, self._guard(self._command(name)), filters=private))
+        app.add_handler(MessageHandler(private & filters.COMMAND, self._guard(self._unknown_command)))
+        app.add_handler(CallbackQueryHandler(self._guard(self._pressed), pattern=r"^(?!case:)"))
+        app.add_handler(MessageHandler(private & filters.CONTACT, self._guard(self._contact)))
+        app.add_handler(
+            MessageHandler(
+                private & (filters.PHOTO | filters.VIDEO | filters.Document.ALL),
+                self._guard(self._file),
+            )
+        )
+        app.add_handler(MessageHandler(private & filters.TEXT, self._guard(self._text)))
+        app.add_handler(MessageHandler(private, self._guard(self._other)))
+
+    @property
+    def _reporting(self) -> ReportingService:
+        assert self.reporting is not None, "the application has not started"
+        return self.reporting
+
+    async def _flush(self, addresses: Sequence[str]) -> None:
+        assert self.dispatcher is not None
+        await self.dispatcher.deliver(addresses)
+
+    def _guard(self, handler: Handler) -> Handler:
+        """Deliver what the handler queued; on any failure, a calm reply instead of silence."""
+
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            try:
+                await handler(update, context)
+            except Exception as exc:  # noqa: BLE001 - a reporter must never see a traceback
+                log.exception("update %s failed: %s", update.update_id, type(exc).__name__)
+                chat = update.effective_chat
+                if chat is not None and chat.type == ChatType.PRIVATE:
+                    try:
+                        await context.bot.send_message(chat.id, html.escape(texts.TRY_AGAIN.id))
+                    except TelegramError:
+                        pass
+
+        return guarded
+
+    def _command(self, name: str) -> Handler:
+        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await self._flush(await self._reporting.command(private_chat(update), name))
+
+        return run
+
+    async def _unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._flush(await self._reporting.command(private_chat(update), "bantuan"))
+
+    async def _pressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        message = query.message
+        if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            return
+        await self._mark_choice(message, query.data or "")
+        chat = Chat(CHANNEL, str(message.chat.id))
+        await self._flush(await self._reporting.event(chat, Pressed(query.data or "")))
+
+    @staticmethod
+    async def _mark_choice(message: Message, data: str) -> None:
+        """Show what was pressed and remove the buttons, so an old question can't be answered twice."""
+        markup = message.reply_markup
+        label = next(
+            (b.text for row in (markup.inline_keyboard if markup else ()) for b in row if b.callback_data == data),
+            None,
+        )
+        if label is None or message.text is None:
+            return
+        try:
+            await message.edit_text(
+                f"{message.text_html}\n\n➡️ <i>{html.escape(label)}</i>",
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+            )
+        except TelegramError as exc:
+            log.info("could not mark a choice: %s", type(exc).__name__)
+
+    async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        event = Typed(update.message.text)
+        await self._flush(await self._reporting.event(private_chat(update), event))
+
+    async def _contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        assert message is not None and message.contact is not None
+        own = message.from_user is not None and message.contact.user_id == message.from_user.id
+        event = SharedContact(message.contact.phone_number, own)
+        await self._flush(await self._reporting.event(private_chat(update), event))
+
+    async def _file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        assert message is not None
+        chat = private_chat(update)
+        if not await self._reporting.expects_files(chat):
+            await self._flush(await self._reporting.event(chat, Unsupported()))
+            return
+        if message.photo:
+            kind, media, name, mime = "photo", message.photo[-1], None, "image/jpeg"
+        elif message.video is not None:
+            kind, media = "video", message.video
+            name, mime = message.video.file_name, message.video.mime_type
+        else:
+            assert message.document is not None
+            kind, media = "document", message.document
+            name, mime = message.document.file_name, message.document.mime_type
+        if (media.file_size or 0) > DOWNLOAD_LIMIT:
+            await self._flush(await self._reporting.say(chat, texts.FILE_TOO_BIG, limit=20))
+            return
+        telegram_file = await media.get_file()
+        data = bytes(await telegram_file.download_as_bytearray())
+        await self._flush(await self._reporting.attach(chat, kind, data, name=name, mime=mime))
+
+    async def _other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._flush(await self._reporting.event(private_chat(update), Unsupported()))

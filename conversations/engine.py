@@ -1,0 +1,482 @@
+"""The one engine that walks the form: an event and a draft in, the next draft and prompts out.
+
+It is pure (no I/O, no clock, no chat app), so every path of the form is tested without a bot.
+The question being asked is derived from the draft: a pending confirmation, else the field
+being edited, else the first unanswered field that applies, else the summary.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from conversations import parsers
+from conversations.form import ANONYMOUS, FieldId, FieldSpec, Form, Kind
+from conversations.i18n import Lang, Text
+
+MAX_EVIDENCE = 20
+
+
+class Pending(StrEnum):
+    """A question that is not a form field."""
+
+    RESUME = "resume"
+    CONFIRM_RESET = "confirm_reset"
+    CONFIRM_CANCEL = "confirm_cancel"
+    EDIT_MENU = "edit_menu"
+    CONSENT_DECLINED = "consent_declined"
+
+
+REVIEW = "review"
+_PENDING = frozenset(p.value for p in Pending)
+
+
+@dataclass
+class Draft:
+    """Everything a reporter has answered so far; saved after every accepted answer."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    editing: FieldId | None = None
+    pending: Pending | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers,
+            "evidence": self.evidence,
+            "editing": self.editing,
+            "pending": self.pending,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Draft:
+        return cls(
+            answers=dict(data.get("answers", {})),
+            evidence=list(data.get("evidence", [])),
+            editing=FieldId(data["editing"]) if data.get("editing") else None,
+            pending=Pending(data["pending"]) if data.get("pending") else None,
+        )
+
+    @property
+    def started(self) -> bool:
+        return bool(self.answers or self.evidence)
+
+
+# --- what goes in ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typed:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pressed:
+    data: str  # the `Button.data` of a button this engine made
+
+
+@dataclass(frozen=True)
+class SharedContact:
+    phone: str
+    own: bool  # the contact is the sender's own number
+
+
+@dataclass(frozen=True)
+class Attached:
+    """A file already downloaded and sealed by the service: kind, blob, sha256, size, name."""
+
+    evidence: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Something this question cannot take (a sticker, a file outside the evidence step)."""
+
+
+Event = Typed | Pressed | SharedContact | Attached | Unsupported
+
+
+# --- what comes out ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One outgoing message. `text` uses a tiny HTML subset (<b>, <i>); user text is escaped."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    ask_contact: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
+            "ask_contact": self.ask_contact,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Prompt:
+        return cls(
+            text=data["text"],
+            buttons=tuple(tuple(Button(lbl, d) for lbl, d in row) for row in data["buttons"]),
+            ask_contact=bool(data.get("ask_contact")),
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    draft: Draft | None  # None: the draft was dropped
+    prompts: tuple[Prompt, ...]
+    submit: bool = False  # the reporter pressed "Kirim Laporan" on a complete draft
+
+
+# --- texts -------------------------------------------------------------------------------
+
+T_START = Text(
+    "Baik, kita mulai. Saya akan bertanya satu per satu. Ketik /batal kapan saja untuk "
+    "membatalkan.",
+    "Let's begin. I will ask one question at a time. Type /batal at any time to cancel.",
+)
+T_RESUME = Text(
+    "Anda masih punya laporan yang belum dikirim. Lanjutkan, atau mulai baru?",
+    "You have a report that is not sent yet. Continue it, or start a new one?",
+)
+T_CONTINUE = Text("Lanjutkan", "Lanjutkan")
+T_RESTART = Text("Mulai Baru", "Mulai Baru")
+T_SEND = Text("Kirim Laporan", "Kirim Laporan")
+T_EDIT = Text("Ubah", "Ubah")
+T_RESET = Text("Reset", "Reset")
+T_DONE = Text("Selesai", "Selesai")
+T_CLEAR_EVIDENCE = Text("Hapus Semua Bukti", "Remove all evidence")
+T_BACK = Text("Kembali ke Ringkasan", "Back to the summary")
+T_YES_RESET = Text("Ya, kosongkan", "Yes, empty it")
+T_YES_CANCEL = Text("Ya, batalkan", "Yes, cancel")
+T_NO = Text("Tidak", "No")
+T_CANCEL = Text("Batal", "Cancel")
+T_SUMMARY = Text(
+    "<b>Ringkasan Laporan</b>\nPeriksa sekali lagi sebelum dikirim.\n\n{lines}",
+    "<b>Report summary (Ringkasan Laporan)</b>\nPlease check it before sending.\n\n{lines}",
+)
+T_EDIT_MENU = Text("Bagian mana yang ingin diubah?", "Which part do you want to change?")
+T_CURRENT = Text("Jawaban sekarang: {value}", "Current answer: {value}")
+T_CONFIRM_RESET = Text(
+    "Kosongkan semua isian dan mulai dari awal?", "Empty the whole form and start again?"
+)
+T_RESET_DONE = Text("Formulir sudah dikosongkan.", "The form is empty again.")
+T_CONFIRM_CANCEL = Text(
+    "Batalkan laporan ini? Semua isian akan dihapus.",
+    "Cancel this report? Everything you entered will be deleted.",
+)
+T_CANCELLED = Text(
+    "Laporan dibatalkan dan isiannya sudah dihapus. Ketik /lapor bila ingin melapor lagi.",
+    "The report was cancelled and its answers deleted. Type /lapor to report again.",
+)
+T_CONSENT_WHY = Text(
+    "Persetujuan ini diperlukan: tanpa bisa bertanya kepada Anda, petugas sering tidak "
+    "dapat memeriksa laporan. Kami hanya menghubungi Anda lewat chat ini, dan identitas "
+    "Anda tetap dirahasiakan.",
+    "This consent is needed: without being able to ask you, officers often cannot look "
+    "into a report. We contact you only through this chat, and your identity stays secret.",
+)
+T_STALE = Text(
+    "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
+    "That button is no longer valid. The current question:",
+)
+T_UNSUPPORTED = Text(
+    "Maaf, jawaban seperti itu tidak bisa dipakai di sini.",
+    "Sorry, that kind of answer can't be used here.",
+)
+T_USE_BUTTONS = Text(
+    "Silakan pilih salah satu tombol, atau ketik nomornya.",
+    "Please choose one of the buttons, or type its number.",
+)
+T_OWN_NUMBER = Text(
+    "Mohon bagikan nomor Anda sendiri, atau ketik nomornya. Contoh: 0812-3456-7890",
+    "Please share your own number, or type it. Example: 0812-3456-7890",
+)
+T_EVIDENCE_TAKEN = Text(
+    "✅ Bukti diterima (total {count}). Kirim lagi, atau tekan <i>Selesai</i>.",
+    "✅ Evidence received ({count} in all). Send more, or press <i>Selesai</i>.",
+)
+T_EVIDENCE_FULL = Text(
+    "Batas {limit} bukti sudah tercapai. Tekan <i>Selesai</i>.",
+    "The limit of {limit} items is reached. Press <i>Selesai</i>.",
+)
+T_EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
+T_YES = Text("Ya", "Yes")
+T_EMPTY = "-"
+
+
+def _esc(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().strip(" .!?,;:'\"").split())
+
+
+class FormEngine:
+    """Walks a `Form`. One instance serves every chat; it keeps no state of its own."""
+
+    def __init__(self, form: Form) -> None:
+        self.form = form
+
+    # -- entry points -----------------------------------------------------------------
+
+    def start(self, draft: Draft | None, lang: Lang) -> Step:
+        """`/lapor`: offer to continue a draft in progress, else begin a new one."""
+        if draft is not None and draft.started:
+            draft = replace(draft, pending=Pending.RESUME, editing=None)
+            return Step(draft, (self.prompt(draft, lang),))
+        draft = Draft()
+        return Step(draft, (Prompt(T_START.render(lang)), self.prompt(draft, lang)))
+
+    def cancel(self, draft: Draft, lang: Lang) -> Step:
+        """`/batal`: ask before anything is deleted."""
+        draft = replace(draft, pending=Pending.CONFIRM_CANCEL)
+        return Step(draft, (self.prompt(draft, lang),))
+
+    def expects_files(self, draft: Draft) -> bool:
+        return self.question(draft) == FieldId.EVIDENCE
+
+    def handle(self, draft: Draft, event: Event, lang: Lang) -> Step:
+        qid = self.question(draft)
+        if isinstance(event, Typed):
+            pressed = self._typed_button(draft, qid, event.text, lang)
+            if pressed is not None:
+                event = pressed
+        if isinstance(event, Pressed):
+            target, _, action = event.data.partition(":")
+            if target != qid:
+                return Step(draft, (Prompt(T_STALE.render(lang)), self.prompt(draft, lang)))
+            return self._press(draft, qid, action, lang)
+        if isinstance(event, Unsupported) or qid in _PENDING or qid == REVIEW:
+            return self._reask(draft, lang, T_UNSUPPORTED if isinstance(event, Unsupported) else T_USE_BUTTONS)
+        spec = self.form[FieldId(qid)]
+        if spec.kind is Kind.EVIDENCE:
+            return self._evidence(draft, event, lang)
+        if isinstance(event, Attached):
+            return self._reask(draft, lang, T_UNSUPPORTED)
+        if isinstance(event, SharedContact):
+            if spec.kind is not Kind.PHONE:
+                return self._reask(draft, lang, T_UNSUPPORTED)
+            if not event.own:
+                return self._reask(draft, lang, T_OWN_NUMBER)
+            text = event.phone if event.phone.startswith(("+", "0")) else f"+{event.phone}"
+        else:
+            text = event.text
+        if spec.kind in (Kind.CHOICE, Kind.CONSENT) or spec.parser is None:
+            return self._reask(draft, lang, T_USE_BUTTONS)
+        try:
+            value = spec.parser(text)
+        except parsers.ParseError as error:
+            return self._reask(draft, lang, error.message, **error.params)
+        return self._answer(draft, spec, value, lang)
+
+    # -- the current question -----------------------------------------------------------
+
+    def question(self, draft: Draft) -> str:
+        if draft.pending is not None:
+            return draft.pending
+        if draft.editing is not None:
+            return draft.editing
+        missing = self.next_field(draft.answers)
+        return missing.id if missing is not None else REVIEW
+
+    def next_field(self, answers: Mapping[str, Any]) -> FieldSpec | None:
+        for spec in self.form.applicable(answers):
+            if spec.id not in answers:
+                return spec
+        return None
+
+    def prompt(self, draft: Draft, lang: Lang) -> Prompt:
+        """The current question, as a message with its buttons."""
+        qid = self.question(draft)
+        if qid == REVIEW:
+            return Prompt(
+                T_SUMMARY.render(lang, lines=self.summary(draft, lang)),
+                self._buttons(qid, [(T_SEND, "send"), (T_EDIT, "edit"), (T_RESET, "reset")], lang, per_row=3),
+            )
+        if qid in _PENDING:
+            return self._pending_prompt(draft, Pending(qid), lang)
+        spec = self.form[FieldId(qid)]
+        text = spec.question.render(lang)
+        if draft.editing is spec.id and spec.id in draft.answers:
+            text += "\n\n" + T_CURRENT.render(lang, value=self.display(spec, draft, lang))
+        return Prompt(text, self._field_buttons(draft, spec, lang), spec.kind is Kind.PHONE)
+
+    def summary(self, draft: Draft, lang: Lang) -> str:
+        return "\n".join(
+            f"<b>{spec.label.render(lang)}</b>: {self.display(spec, draft, lang)}"
+            for spec in self.form.applicable(draft.answers)
+        )
+
+    def display(self, spec: FieldSpec, draft: Draft, lang: Lang) -> str:
+        """How an answer reads in the summary (escaped)."""
+        value = draft.answers.get(spec.id)
+        if spec.kind is Kind.EVIDENCE:
+            return T_EVIDENCE_COUNT.render(lang, count=len(draft.evidence)) if draft.evidence else T_EMPTY
+        if value is None:
+            return T_EMPTY
+        if spec.kind in (Kind.CHOICE, Kind.CONSENT):
+            for option in spec.options:
+                if option.value == value:
+                    return _esc(option.label.render(lang))
+        if spec.id is FieldId.AMOUNT:
+            return "Rp " + f"{int(value):,}".replace(",", ".")
+        if isinstance(value, dict):
+            return _esc(str(value.get("text", "")))
+        return _esc(str(value))
+
+    # -- answers ----------------------------------------------------------------------
+
+    def _answer(self, draft: Draft, spec: FieldSpec, value: Any, lang: Lang) -> Step:
+        stored = value.to_dict() if hasattr(value, "to_dict") else value
+        answers = {**draft.answers, spec.id: stored}
+        applicable = {s.id for s in self.form.applicable(answers)}
+        answers = {k: v for k, v in answers.items() if k in applicable}
+        draft = replace(draft, answers=answers, editing=None, pending=None)
+        return Step(draft, (self.prompt(draft, lang),))
+
+    def _press(self, draft: Draft, qid: str, action: str, lang: Lang) -> Step:
+        if qid == REVIEW:
+            if action == "send":
+                return Step(draft, (), submit=True)
+            pending = {"edit": Pending.EDIT_MENU, "reset": Pending.CONFIRM_RESET}.get(action)
+            return self._moved(replace(draft, pending=pending), lang)
+        if qid in _PENDING:
+            return self._press_pending(draft, Pending(qid), action, lang)
+        spec = self.form[FieldId(qid)]
+        if action == "back":
+            return self._moved(replace(draft, editing=None), lang)
+        if action == "skip" and spec.skip is not None:
+            if spec.kind is Kind.EVIDENCE:
+                return self._answer(replace(draft, evidence=[]), spec, 0, lang)
+            return self._answer(draft, spec, None, lang)
+        if spec.kind is Kind.EVIDENCE:
+            if action == "done":
+                return self._answer(draft, spec, len(draft.evidence), lang)
+            if action == "clear":
+                return self._moved(replace(draft, evidence=[]), lang)
+        if action.isdigit() and int(action) < len(spec.options):
+            option = spec.options[int(action)]
+            if spec.kind is Kind.CONSENT and option.value is False:
+                return self._moved(replace(draft, pending=Pending.CONSENT_DECLINED), lang)
+            return self._answer(draft, spec, option.value, lang)
+        return self._reask(draft, lang, T_USE_BUTTONS)
+
+    def _press_pending(self, draft: Draft, pending: Pending, action: str, lang: Lang) -> Step:
+        cleared = replace(draft, pending=None)
+        if pending is Pending.RESUME:
+            return self._moved(cleared, lang) if action == "continue" else self.start(None, lang)
+        if pending is Pending.CONFIRM_RESET:
+            if action == "yes":
+                fresh = Draft()
+                return Step(fresh, (Prompt(T_RESET_DONE.render(lang)), self.prompt(fresh, lang)))
+            return self._moved(cleared, lang)
+        if pending is Pending.CONFIRM_CANCEL:
+            if action == "yes":
+                return Step(None, (Prompt(T_CANCELLED.render(lang)),))
+            return self._moved(cleared, lang)
+        if pending is Pending.CONSENT_DECLINED:
+            if action == "yes":
+                return self._answer(cleared, self.form[FieldId.CONSENT], True, lang)
+            return self._moved(replace(draft, pending=Pending.CONFIRM_CANCEL), lang)
+        # Pending.EDIT_MENU
+        if action == "back":
+            return self._moved(cleared, lang)
+        editable = {spec.id.value for spec in self.form.applicable(draft.answers)}
+        if action in editable:
+            return self._moved(replace(cleared, editing=FieldId(action)), lang)
+        return self._reask(draft, lang, T_USE_BUTTONS)
+
+    def _evidence(self, draft: Draft, event: Event, lang: Lang) -> Step:
+        if len(draft.evidence) >= MAX_EVIDENCE:
+            return self._reask(draft, lang, T_EVIDENCE_FULL, limit=MAX_EVIDENCE)
+        if isinstance(event, Attached):
+            added = [dict(event.evidence)]
+        elif isinstance(event, Typed):
+            try:
+                added = [{"kind": "link", "url": url} for url in parsers.links(event.text)]
+            except parsers.ParseError as error:
+                return self._reask(draft, lang, error.message, **error.params)
+        else:
+            return self._reask(draft, lang, T_UNSUPPORTED)
+        evidence = (draft.evidence + added)[:MAX_EVIDENCE]
+        draft = replace(draft, evidence=evidence)
+        spec = self.form[FieldId.EVIDENCE]
+        return Step(
+            draft,
+            (Prompt(T_EVIDENCE_TAKEN.render(lang, count=len(evidence)), self._field_buttons(draft, spec, lang)),),
+        )
+
+    # -- prompts and buttons ----------------------------------------------------------
+
+    def _moved(self, draft: Draft, lang: Lang) -> Step:
+        return Step(draft, (self.prompt(draft, lang),))
+
+    def _reask(self, draft: Draft, lang: Lang, reason: Text, **params: object) -> Step:
+        return Step(draft, (Prompt("⚠️ " + reason.render(lang, **params)), self.prompt(draft, lang)))
+
+    def _field_buttons(self, draft: Draft, spec: FieldSpec, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+        actions: list[tuple[Text, str]] = [(o.label, str(i)) for i, o in enumerate(spec.options)]
+        if spec.kind is Kind.EVIDENCE and draft.evidence:
+            actions.append((T_DONE, "done"))
+            if draft.editing is spec.id:
+                actions.append((T_CLEAR_EVIDENCE, "clear"))
+        elif spec.skip is not None:
+            actions.append((spec.skip, "skip"))
+        if draft.editing is spec.id and spec.id in draft.answers:
+            actions.append((T_BACK, "back"))
+        return self._buttons(spec.id, actions, lang)
+
+    def _pending_prompt(self, draft: Draft, pending: Pending, lang: Lang) -> Prompt:
+        if pending is Pending.EDIT_MENU:
+            actions = [(s.label, s.id.value) for s in self.form.applicable(draft.answers)]
+            actions.append((T_BACK, "back"))
+            return Prompt(T_EDIT_MENU.render(lang), self._buttons(pending, actions, lang))
+        text, actions, per_row = {
+            Pending.RESUME: (T_RESUME, [(T_CONTINUE, "continue"), (T_RESTART, "restart")], 2),
+            Pending.CONFIRM_RESET: (T_CONFIRM_RESET, [(T_YES_RESET, "yes"), (T_NO, "no")], 2),
+            Pending.CONFIRM_CANCEL: (T_CONFIRM_CANCEL, [(T_YES_CANCEL, "yes"), (T_NO, "no")], 2),
+            Pending.CONSENT_DECLINED: (
+                T_CONSENT_WHY,
+                [(self.form[FieldId.CONSENT].options[0].label, "yes"), (T_CANCEL, "cancel")],
+                1,
+            ),
+        }[pending]
+        return Prompt(text.render(lang), self._buttons(pending, actions, lang, per_row))
+
+    @staticmethod
+    def _buttons(
+        qid: str, actions: Sequence[tuple[Text, str]], lang: Lang, per_row: int = 1
+    ) -> tuple[tuple[Button, ...], ...]:
+        buttons = [Button(label.render(lang), f"{qid}:{action}") for label, action in actions]
+        return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+    def _typed_button(self, draft: Draft, qid: str, text: str, lang: Lang) -> Pressed | None:
+        """Typing a button's label (any case) presses it; on pure choices, so does its number."""
+        buttons = [b for row in self.prompt(draft, lang).buttons for b in row]
+        if not buttons:
+            return None
+        folded = _fold(text)
+        for button in buttons:
+            if _fold(button.label) == folded:
+                return Pressed(button.data)
+        numbered = qid == REVIEW or qid in _PENDING or self.form[FieldId(qid)].kind in (Kind.CHOICE, Kind.CONSENT)
+        if numbered and folded.isdigit() and 1 <= int(folded) <= len(buttons):
+            return Pressed(buttons[int(folded) - 1].data)
+        return None
+
+
+def is_anonymous(answers: Mapping[str, Any]) -> bool:
+    return answers.get(FieldId.IDENTITY_MODE) == ANONYMOUS

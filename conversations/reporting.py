@@ -1,0 +1,264 @@
+"""The reporter's side, for any channel: commands, form answers, files, submission.
+
+Each call loads the chat's session, runs the engine, and saves the new draft together with
+the replies (queued in the outbox) in one transaction. It returns the addresses whose queue
+the caller should deliver now; if that fails, the dispatcher retries later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from conversations import texts
+from conversations.alerts import evidence_caption, officer_alert
+from conversations.engine import (
+    Attached,
+    Button,
+    Draft,
+    Event,
+    FormEngine,
+    Pressed,
+    Prompt,
+    Step,
+    is_anonymous,
+)
+from conversations.form import FieldId
+from conversations.i18n import Lang, Text
+from conversations.workflow import STATE_LABELS
+from storage.database import NewReport, Outgoing, Store
+
+CONTENT_FIELDS = (
+    FieldId.COMPLAINT,
+    FieldId.ACCUSED_NAME,
+    FieldId.ACCUSED_POSITION,
+    FieldId.INCIDENT_TIME,
+    FieldId.LOCATION,
+    FieldId.CHRONOLOGY,
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Chat:
+    """A reporter's private chat on one channel. Its address never leaves storage in clear."""
+
+    channel: str
+    chat_id: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.channel}:{self.chat_id}"
+
+
+def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
+    return {**prompt.to_dict(), **extra}
+
+
+class ReportingService:
+    def __init__(
+        self,
+        store: Store,
+        engine: FormEngine,
+        *,
+        officer_address: str,
+        zone: ZoneInfo,
+        default_lang: Lang = Lang.ID,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.engine = engine
+        self.officer_address = officer_address
+        self.zone = zone
+        self.default_lang = default_lang
+        self.clock = clock
+
+    # -- commands ---------------------------------------------------------------------
+
+    async def command(self, chat: Chat, name: str) -> list[str]:
+        """A reporter command (`start`, `lapor`, `status`, …); unknown ones get the help."""
+        session = await self.store.session(chat.address)
+        lang = session.lang or self.default_lang
+        draft = Draft.from_dict(session.draft) if session.draft else None
+        if name == "lapor":
+            return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
+        if name == "batal":
+            if draft is None:
+                return await self._say(chat, lang, Prompt(texts.NO_DRAFT.render(lang)))
+            return await self._apply(chat, draft, self.engine.cancel(draft, lang), lang)
+        if name == "status":
+            return await self._say(chat, lang, await self._status(chat, lang, draft))
+        if name == "bahasa":
+            buttons = ((Button("Bahasa Indonesia", "lang:id"), Button("English", "lang:en")),)
+            return await self._say(chat, lang, Prompt(texts.LANGUAGE_ASK.render(lang), buttons))
+        if name == "privasi":
+            return await self._say(chat, lang, Prompt(texts.PRIVACY.render(lang)))
+        if name == "start":
+            return await self._say(chat, lang, self._welcome(lang))
+        return await self._say(chat, lang, Prompt(texts.HELP.render(lang)))
+
+    def _welcome(self, lang: Lang) -> Prompt:
+        menu = (texts.MENU_REPORT, "menu:lapor"), (texts.MENU_STATUS, "menu:status"), (
+            texts.MENU_HELP,
+            "menu:bantuan",
+        )
+        return Prompt(
+            texts.WELCOME.render(lang),
+            tuple((Button(label.render(lang), data),) for label, data in menu),
+        )
+
+    async def _status(self, chat: Chat, lang: Lang, draft: Draft | None) -> Prompt:
+        reports = await self.store.reports_of_chat(chat.address)
+        lines = [
+            texts.STATUS_LINE.render(
+                lang,
+                ticket=r.ticket,
+                category=r.category,
+                state=STATE_LABELS[r.state].render(lang),
+                changed=r.updated_at.astimezone(self.zone).strftime("%d/%m/%Y %H:%M"),
+            )
+            for r in reports
+        ]
+        text = "\n".join([texts.STATUS_TITLE.render(lang), *lines]) if lines else texts.STATUS_NONE.render(lang)
+        if draft is not None and draft.started:
+            text += "\n\n" + texts.STATUS_DRAFT.render(lang)
+        return Prompt(text)
+
+    # -- form events ------------------------------------------------------------------
+
+    async def event(self, chat: Chat, event: Event) -> list[str]:
+        """An answer, a button press or a shared contact from the reporter."""
+        session = await self.store.session(chat.address)
+        lang = session.lang or self.default_lang
+        if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
+            return await self.menu(chat, event.data, lang)
+        if session.draft is None:
+            # Nothing in progress: whatever the first message is, it gets the welcome.
+            return await self._say(chat, lang, self._welcome(lang))
+        draft = Draft.from_dict(session.draft)
+        return await self._apply(chat, draft, self.engine.handle(draft, event, lang), lang)
+
+    async def menu(self, chat: Chat, data: str, lang: Lang) -> list[str]:
+        kind, _, value = data.partition(":")
+        if kind == "lang" and value in ("id", "en"):
+            lang = Lang(value)
+            await self.store.set_language(chat.address, lang)
+            return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
+        return await self.command(chat, value)
+
+    async def expects_files(self, chat: Chat) -> bool:
+        session = await self.store.session(chat.address)
+        return session.draft is not None and self.engine.expects_files(Draft.from_dict(session.draft))
+
+    async def attach(
+        self, chat: Chat, kind: str, data: bytes, *, name: str | None, mime: str | None
+    ) -> list[str]:
+        """A file sent at the evidence question: sealed on disk first, then recorded."""
+        blob = self.store.blobs.put(data)
+        item = {"kind": kind, "blob": blob.name, "sha256": blob.sha256, "size": blob.size}
+        if name:
+            item["name"] = name
+        if mime:
+            item["mime"] = mime
+        try:
+            return await self.event(chat, Attached(item))
+        except BaseException:
+            self.store.blobs.delete(blob.name)
+            raise
+
+    async def say(self, chat: Chat, text: Text, **params: object) -> list[str]:
+        session = await self.store.session(chat.address)
+        lang = session.lang or self.default_lang
+        return await self._say(chat, lang, Prompt(text.render(lang, **params)))
+
+    # -- persistence ------------------------------------------------------------------
+
+    async def _say(self, chat: Chat, lang: Lang, *prompts: Prompt) -> list[str]:
+        await self.store.enqueue(
+            [Outgoing(chat.address, message(p), "reply") for p in prompts], self.clock()
+        )
+        return [chat.address]
+
+    async def _apply(self, chat: Chat, before: Draft | None, step: Step, lang: Lang) -> list[str]:
+        if step.submit and step.draft is not None:
+            return await self._submit(chat, step.draft, lang)
+        replies = [Outgoing(chat.address, message(p), "reply") for p in step.prompts]
+        await self.store.save_session(
+            chat.address,
+            self.clock(),
+            draft=step.draft.to_dict() if step.draft is not None else None,
+            outbox=replies,
+        )
+        self._drop_unused_files(before, step.draft)
+        return [chat.address]
+
+    def _drop_unused_files(self, before: Draft | None, after: Draft | None) -> None:
+        kept = {e.get("blob") for e in after.evidence} if after else set()
+        for item in before.evidence if before else []:
+            if item.get("blob") and item["blob"] not in kept:
+                self.store.blobs.delete(item["blob"])
+
+    async def _submit(self, chat: Chat, draft: Draft, lang: Lang) -> list[str]:
+        answers = draft.answers
+        report = NewReport(
+            channel=chat.channel,
+            address=chat.address,
+            lang=lang,
+            identity=None
+            if is_anonymous(answers)
+            else {
+                "name": answers.get(FieldId.REPORTER_NAME),
+                "phone": answers.get(FieldId.REPORTER_PHONE),
+                "email": answers.get(FieldId.REPORTER_EMAIL),
+            },
+            category=answers[FieldId.CATEGORY],
+            service=answers.get(FieldId.SERVICE),
+            amount=answers.get(FieldId.AMOUNT),
+            consent=bool(answers.get(FieldId.CONSENT)),
+            content={f.value: answers[f] for f in CONTENT_FIELDS if answers.get(f) is not None},
+            evidence=list(draft.evidence),
+        )
+        now = self.clock()
+        group_lang = self.default_lang
+
+        def messages(ticket: str) -> Sequence[Outgoing]:
+            alert = officer_alert(ticket, _alert_view(report), group_lang)
+            files = [item for item in report.evidence if item["kind"] != "link"]
+            return [
+                Outgoing(
+                    chat.address,
+                    message(Prompt(texts.SUBMITTED.render(lang, ticket=ticket))),
+                    "submitted",
+                    ticket,
+                ),
+                Outgoing(self.officer_address, message(alert), "alert", ticket),
+                *(
+                    Outgoing(
+                        self.officer_address,
+                        {"file": item, "caption": evidence_caption(ticket, n, len(files), item)},
+                        "evidence",
+                        ticket,
+                    )
+                    for n, item in enumerate(files, start=1)
+                ),
+            ]
+
+        await self.store.submit_report(report, now, now.astimezone(self.zone).year, messages)
+        return [chat.address, self.officer_address]
+
+
+def _alert_view(report: NewReport) -> dict[str, Any]:
+    return {
+        "category": report.category,
+        "service": report.service,
+        "amount": report.amount,
+        "anonymous": report.identity is None,
+        "content": report.content,
+        "evidence": report.evidence,
+    }

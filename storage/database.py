@@ -1,0 +1,505 @@
+"""The one storage interface: drafts, reports, evidence, the outbox and the audit chain.
+
+Only this package writes SQL. One aiosqlite connection per process, WAL mode, short
+`BEGIN IMMEDIATE` transactions serialized by an asyncio lock (so coroutines never interleave
+inside a transaction) and by SQLite's busy timeout across processes (the officer CLI).
+Everything that identifies a reporter or carries report text is sealed by the vault first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from conversations.i18n import Lang
+from conversations.workflow import CaseState, Outcome
+from storage.blobs import BlobStore
+from storage.migrations import migrate
+from storage.vault import Vault
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def format_ticket(year: int, seq: int) -> str:
+    return f"WBS-{year}-{seq:04d}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue: to whom (`channel:chat`), what (channel-neutral), about which case."""
+
+    address: str
+    payload: dict[str, Any]
+    kind: str
+    ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedMessage:
+    id: int
+    address: str
+    payload: dict[str, Any]
+    kind: str
+    ticket: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Session:
+    lang: Lang | None
+    draft: dict[str, Any] | None
+    draft_updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewReport:
+    channel: str
+    address: str
+    lang: Lang
+    identity: dict[str, Any] | None  # None: anonymous
+    category: str
+    service: str | None
+    amount: int | None
+    consent: bool
+    content: dict[str, Any]  # the form's text fields, by field id
+    evidence: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    id: int
+    ticket: str
+    channel: str
+    state: CaseState
+    outcome: Outcome | None
+    category: str
+    service: str | None
+    anonymous: bool
+    consent: bool
+    amount: int | None
+    content: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    officer: str | None
+    lang: Lang
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    ticket: str | None
+    detail: dict[str, Any]
+
+
+class Store:
+    def __init__(self, db: aiosqlite.Connection, vault: Vault, blobs: BlobStore) -> None:
+        self._db = db
+        self.vault = vault
+        self.blobs = blobs
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, database: Path, vault: Vault) -> Store:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(database, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        for pragma in (
+            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA secure_delete = ON",
+        ):
+            await db.execute(pragma)
+        await migrate(db)
+        return cls(db, vault, BlobStore(database.parent / "evidence", vault))
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def _write(self, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """One short write transaction; `durable` syncs it to disk before returning."""
+        async with self._lock:
+            if durable:
+                await self._db.execute("PRAGMA synchronous = FULL")
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            else:
+                await self._db.execute("COMMIT")
+            finally:
+                if durable:
+                    await self._db.execute("PRAGMA synchronous = NORMAL")
+
+    def chat_hash(self, address: str) -> bytes:
+        return self.vault.lookup_hash(address)
+
+    # -- chat sessions and drafts ---------------------------------------------------------
+
+    async def session(self, address: str) -> Session:
+        async with self._db.execute(
+            "SELECT lang, draft, draft_updated_at FROM sessions WHERE chat_hash = ?",
+            (self.chat_hash(address),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return Session(None, None, None)
+        draft = self.vault.open_json(row["draft"], "draft") if row["draft"] else None
+        return Session(
+            Lang(row["lang"]) if row["lang"] else None, draft, _dt(row["draft_updated_at"])
+        )
+
+    async def save_session(
+        self,
+        address: str,
+        now: datetime,
+        *,
+        draft: dict[str, Any] | None,
+        lang: Lang | None = None,
+        outbox: Sequence[Outgoing] = (),
+    ) -> list[int]:
+        """Save the draft (None deletes it) and queue the replies in one transaction."""
+        sealed = self.vault.seal_json(draft, "draft") if draft is not None else None
+        async with self._write() as db:
+            await db.execute(
+                """INSERT INTO sessions (chat_hash, lang, draft, draft_updated_at)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET
+                     lang = COALESCE(excluded.lang, sessions.lang),
+                     draft = excluded.draft,
+                     draft_updated_at = excluded.draft_updated_at,
+                     expiry_warned_at = NULL""",
+                (self.chat_hash(address), lang, sealed, _iso(now) if sealed else None),
+            )
+            return await self._enqueue(db, outbox, now)
+
+    async def set_language(self, address: str, lang: Lang) -> None:
+        async with self._write() as db:
+            await db.execute(
+                """INSERT INTO sessions (chat_hash, lang) VALUES (?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET lang = excluded.lang""",
+                (self.chat_hash(address), lang),
+            )
+
+    # -- reports --------------------------------------------------------------------------
+
+    async def submit_report(
+        self,
+        report: NewReport,
+        now: datetime,
+        year: int,
+        messages: Callable[[str], Sequence[Outgoing]],
+    ) -> tuple[str, list[int]]:
+        """Store the report, number it, drop the draft and queue `messages(ticket)`, atomically.
+
+        The running number is taken inside the write transaction, so two reports sent at the
+        same moment (even from two processes) never share a number.
+        """
+        chat_hash = self.chat_hash(report.address)
+        async with self._write(durable=True) as db:
+            async with db.execute(
+                "SELECT COALESCE(MAX(seq), 0) + 1 FROM reports WHERE year = ?", (year,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            seq = int(row[0]) if row else 1
+            ticket = format_ticket(year, seq)
+            cursor = await db.execute(
+                """INSERT INTO reports (ticket, year, seq, channel, chat_hash, chat, identity,
+                     anonymous, category, service, amount, consent, content, state, lang,
+                     created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    ticket,
+                    year,
+                    seq,
+                    report.channel,
+                    chat_hash,
+                    self.vault.seal(report.address.encode(), "chat"),
+                    self.vault.seal_json(report.identity, "identity") if report.identity else None,
+                    report.identity is None,
+                    report.category,
+                    report.service,
+                    report.amount,
+                    report.consent,
+                    self.vault.seal_json(report.content, "report"),
+                    CaseState.NEW,
+                    report.lang,
+                    _iso(now),
+                    _iso(now),
+                ),
+            )
+            report_id = cursor.lastrowid
+            for item in report.evidence:
+                await db.execute(
+                    "INSERT INTO evidence (report_id, kind, data, added_at) VALUES (?, ?, ?, ?)",
+                    (report_id, item["kind"], self.vault.seal_json(item, "evidence"), _iso(now)),
+                )
+            await db.execute(
+                "UPDATE sessions SET draft = NULL, draft_updated_at = NULL WHERE chat_hash = ?",
+                (chat_hash,),
+            )
+            await self._audit(db, now, "pelapor", "report_submitted", ticket, {"channel": report.channel})
+            ids = await self._enqueue(db, messages(ticket), now)
+        return ticket, ids
+
+    _REPORT_COLUMNS = """id, ticket, channel, state, outcome, category, service, anonymous,
+        consent, amount, content, officer, lang, created_at, updated_at"""
+
+    async def _evidence_of(self, report_id: int) -> list[dict[str, Any]]:
+        async with self._db.execute(
+            "SELECT data FROM evidence WHERE report_id = ? ORDER BY id", (report_id,)
+        ) as cursor:
+            return [self.vault.open_json(r["data"], "evidence") async for r in cursor]
+
+    async def _record(self, row: aiosqlite.Row) -> ReportRecord:
+        return ReportRecord(
+            id=row["id"],
+            ticket=row["ticket"],
+            channel=row["channel"],
+            state=CaseState(row["state"]),
+            outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+            category=row["category"],
+            service=row["service"],
+            anonymous=bool(row["anonymous"]),
+            consent=bool(row["consent"]),
+            amount=row["amount"],
+            content=self.vault.open_json(row["content"], "report"),
+            evidence=await self._evidence_of(row["id"]),
+            officer=row["officer"],
+            lang=Lang(row["lang"]),
+            created_at=datetime.fromisoformat(row["created_at"]),
+            updated_at=datetime.fromisoformat(row["updated_at"]),
+        )
+
+    async def _records(self, where: str, params: Sequence[Any]) -> list[ReportRecord]:
+        async with self._db.execute(
+            f"SELECT {self._REPORT_COLUMNS} FROM reports {where} ORDER BY id", params
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [await self._record(row) for row in rows]
+
+    async def reports(self, state: CaseState | None = None) -> list[ReportRecord]:
+        if state is None:
+            return await self._records("", ())
+        return await self._records("WHERE state = ?", (state,))
+
+    async def reports_of_chat(self, address: str) -> list[ReportRecord]:
+        return await self._records("WHERE chat_hash = ?", (self.chat_hash(address),))
+
+    async def report(self, ticket: str) -> ReportRecord | None:
+        found = await self._records("WHERE ticket = ?", (ticket,))
+        return found[0] if found else None
+
+    async def report_by_number(self, seq: int) -> ReportRecord | None:
+        """A bare running number means the newest year that has it."""
+        found = await self._records(
+            "WHERE id = (SELECT id FROM reports WHERE seq = ? ORDER BY year DESC LIMIT 1)", (seq,)
+        )
+        return found[0] if found else None
+
+    # -- the audit chain ------------------------------------------------------------------
+
+    async def _audit(
+        self,
+        db: aiosqlite.Connection,
+        now: datetime,
+        actor: str,
+        action: str,
+        ticket: str | None,
+        detail: dict[str, Any],
+    ) -> None:
+        """Append an entry whose hash covers the previous entry's hash (tamper evidence)."""
+        async with db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1") as cursor:
+            last = await cursor.fetchone()
+        entry_id = (last["id"] + 1) if last else 1
+        prev = last["hash"] if last else ""
+        sealed = self.vault.seal_json(detail, "audit")
+        at = _iso(now)
+        digest = audit_hash(prev, entry_id, at, actor, action, ticket, sealed)
+        await db.execute(
+            """INSERT INTO audit (id, at, actor, action, ticket, detail, prev_hash, hash)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (entry_id, at, actor, action, ticket, sealed, prev, digest),
+        )
+
+    async def history(self, ticket: str) -> list[AuditEntry]:
+        async with self._db.execute(
+            "SELECT id, at, actor, action, ticket, detail FROM audit WHERE ticket = ? ORDER BY id",
+            (ticket,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            AuditEntry(
+                r["id"],
+                datetime.fromisoformat(r["at"]),
+                r["actor"],
+                r["action"],
+                r["ticket"],
+                self.vault.open_json(r["detail"], "audit"),
+            )
+            for r in rows
+        ]
+
+    # -- the outbox -----------------------------------------------------------------------
+
+    async def _enqueue(
+        self, db: aiosqlite.Connection, messages: Sequence[Outgoing], now: datetime
+    ) -> list[int]:
+        ids = []
+        for message in messages:
+            cursor = await db.execute(
+                """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,
+                     created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    self.chat_hash(message.address),
+                    self.vault.seal(message.address.encode(), "recipient"),
+                    message.kind,
+                    message.ticket,
+                    self.vault.seal_json(message.payload, "payload"),
+                    _iso(now),
+                    _iso(now),
+                ),
+            )
+            assert cursor.lastrowid is not None
+            ids.append(cursor.lastrowid)
+        return ids
+
+    async def enqueue(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
+        async with self._write() as db:
+            return await self._enqueue(db, messages, now)
+
+    async def claim_due(
+        self, now: datetime, *, lease_seconds: float = 60, limit: int = 200,
+        addresses: Sequence[str] | None = None,
+    ) -> list[QueuedMessage]:
+        """Claim undelivered messages, oldest first, keeping each recipient's order.
+
+        A recipient whose oldest undelivered message is waiting for a retry (or claimed by
+        another sender) gets nothing newer either, so a chat never sees messages out of order.
+        """
+        wanted = {self.chat_hash(a) for a in addresses} if addresses is not None else None
+        async with self._write() as db:
+            async with db.execute(
+                """SELECT id, recipient_hash, recipient, kind, ticket, payload, attempts,
+                          due_at, claimed_until
+                   FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
+                   ORDER BY id LIMIT ?""",
+                (limit * 4,),
+            ) as cursor:
+                rows = await cursor.fetchall()
+            blocked: set[bytes] = set()
+            taken = []
+            stamp = _iso(now)
+            for row in rows:
+                recipient = row["recipient_hash"]
+                if recipient in blocked or (wanted is not None and recipient not in wanted):
+                    continue
+                busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
+                if busy or row["due_at"] > stamp:
+                    blocked.add(recipient)
+                    continue
+                taken.append(row)
+                if len(taken) >= limit:
+                    break
+            lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
+            await db.executemany(
+                "UPDATE outbox SET claimed_until = ? WHERE id = ?",
+                [(lease, row["id"]) for row in taken],
+            )
+        return [
+            QueuedMessage(
+                row["id"],
+                self.vault.open(row["recipient"], "recipient").decode(),
+                self.vault.open_json(row["payload"], "payload"),
+                row["kind"],
+                row["ticket"],
+                row["attempts"],
+            )
+            for row in taken
+        ]
+
+    async def mark_sent(self, message_id: int, now: datetime, delivered_id: str | None) -> None:
+        async with self._write() as db:
+            await db.execute(
+                """UPDATE outbox SET sent_at = ?, delivered_id = ?, claimed_until = NULL,
+                     attempts = attempts + 1 WHERE id = ?""",
+                (_iso(now), delivered_id, message_id),
+            )
+
+    async def mark_retry(self, message_id: int, due: datetime, error: str) -> None:
+        async with self._write() as db:
+            await db.execute(
+                """UPDATE outbox SET due_at = ?, last_error = ?, claimed_until = NULL,
+                     attempts = attempts + 1 WHERE id = ?""",
+                (_iso(due), error[:200], message_id),
+            )
+
+    async def mark_failed(self, message_id: int, now: datetime, error: str) -> None:
+        """Give up on a message that can never be delivered (e.g. the reporter blocked us)."""
+        async with self._write() as db:
+            await db.execute(
+                """UPDATE outbox SET failed_at = ?, last_error = ?, claimed_until = NULL,
+                     attempts = attempts + 1 WHERE id = ?""",
+                (_iso(now), error[:200], message_id),
+            )
+
+    async def release(self, message_ids: Sequence[int]) -> None:
+        """Give claimed messages back untouched (they wait behind a failed one)."""
+        async with self._write() as db:
+            await db.executemany(
+                "UPDATE outbox SET claimed_until = NULL WHERE id = ?", [(i,) for i in message_ids]
+            )
+
+    async def release_claims(self) -> None:
+        """At start-up: leases of a process that died are void."""
+        async with self._write() as db:
+            await db.execute("UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL")
+
+    async def undelivered_count(self) -> int:
+        async with self._db.execute(
+            "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def next_due(self) -> datetime | None:
+        async with self._db.execute(
+            "SELECT MIN(due_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _dt(row[0]) if row else None
+
+
+def audit_hash(
+    prev: str, entry_id: int, at: str, actor: str, action: str, ticket: str | None, detail: bytes
+) -> str:
+    digest = hashlib.sha256()
+    for part in (prev, str(entry_id), at, actor, action, ticket or ""):
+        digest.update(part.encode())
+        digest.update(b"\x1f")
+    digest.update(detail)
+    return digest.hexdigest()

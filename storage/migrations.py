@@ -1,0 +1,101 @@
+"""Schema migrations: an ordered list of scripts; `PRAGMA user_version` says how many ran.
+
+Append a script to change the schema; never edit one that has shipped. Columns holding
+identity or report text are BLOBs sealed by the vault; their names say what they hold.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: drafts, reports, evidence, the outbox, the audit chain
+    """
+    CREATE TABLE sessions (
+        chat_hash BLOB PRIMARY KEY,          -- keyed hash of "channel:chat id"
+        lang TEXT,
+        draft BLOB,                          -- sealed JSON of the form draft
+        draft_updated_at TEXT,
+        expiry_warned_at TEXT
+    );
+    CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        ticket TEXT NOT NULL UNIQUE,
+        year INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        chat_hash BLOB,                      -- look-up of the reporter's chat
+        chat BLOB,                           -- sealed "channel:chat id"
+        identity BLOB,                       -- sealed name/phone/e-mail, NULL when anonymous
+        anonymous INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        service TEXT,
+        amount INTEGER,
+        consent INTEGER NOT NULL,
+        content BLOB NOT NULL,               -- sealed JSON of the form's text fields
+        state TEXT NOT NULL,
+        outcome TEXT,
+        officer TEXT,
+        lang TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        first_action_at TEXT,
+        closed_at TEXT,
+        identity_erased_at TEXT,
+        UNIQUE (year, seq)
+    );
+    CREATE INDEX reports_chat ON reports (chat_hash);
+    CREATE INDEX reports_state ON reports (state);
+    CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports (id),
+        kind TEXT NOT NULL,                  -- link, photo, video, document
+        data BLOB NOT NULL,                  -- sealed JSON: url or blob name, sha256, size
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX evidence_report ON evidence (report_id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        recipient_hash BLOB NOT NULL,
+        recipient BLOB NOT NULL,             -- sealed "channel:chat id"
+        kind TEXT NOT NULL,
+        ticket TEXT,
+        payload BLOB NOT NULL,               -- sealed JSON of the message
+        created_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        claimed_until TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        sent_at TEXT,
+        delivered_id TEXT,                   -- the channel's message id, for replies
+        failed_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL AND failed_at IS NULL;
+    CREATE INDEX outbox_delivered ON outbox (recipient_hash, delivered_id);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        ticket TEXT,
+        detail BLOB NOT NULL,                -- sealed JSON
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_ticket ON audit (ticket);
+    """,
+)
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring the schema up to date; returns the version reached."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is newer (schema {version}) than this program ({len(MIGRATIONS)})"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        await db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return len(MIGRATIONS)

@@ -1,0 +1,76 @@
+"""Encryption at rest: what a copy of the database must not reveal goes through the vault.
+
+One random 32-byte master key lives in `security.key_file` (mode 0600, made on first start).
+From it, HKDF derives an AES-GCM key for sealing and an HMAC key for look-up hashes, so a chat
+can be found by `lookup_hash(chat)` without its id ever being stored in clear.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import os
+import secrets
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_NONCE = 12
+
+
+class KeyFileError(Exception):
+    """The key file is missing, unreadable or malformed; its path is in the message."""
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+class Vault:
+    def __init__(self, master_key: bytes) -> None:
+        if len(master_key) != 32:
+            raise KeyFileError("the key must be 32 bytes")
+        self._aead = AESGCM(_derive(master_key, b"wbs-bot seal v1"))
+        self._mac_key = _derive(master_key, b"wbs-bot lookup v1")
+
+    @classmethod
+    def open_or_create(cls, path: Path) -> Vault:
+        """Load the key file, or create it (0600, never overwritten) on first start."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+        try:
+            raw = base64.urlsafe_b64decode(path.read_text().strip())
+        except (OSError, ValueError) as exc:
+            raise KeyFileError(f"{path}: cannot read the key ({exc})") from exc
+        if len(raw) != 32:
+            raise KeyFileError(f"{path}: not a wbs-bot key (expected 32 bytes, base64)")
+        return cls(raw)
+
+    def seal(self, data: bytes, context: str) -> bytes:
+        """Encrypt; `context` (e.g. "report") binds the ciphertext to where it is stored."""
+        nonce = secrets.token_bytes(_NONCE)
+        return nonce + self._aead.encrypt(nonce, data, context.encode())
+
+    def open(self, sealed: bytes, context: str) -> bytes:
+        return self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], context.encode())
+
+    def seal_json(self, value: Any, context: str) -> bytes:
+        return self.seal(json.dumps(value, ensure_ascii=False).encode(), context)
+
+    def open_json(self, sealed: bytes, context: str) -> Any:
+        return json.loads(self.open(sealed, context))
+
+    def lookup_hash(self, value: str) -> bytes:
+        """A keyed hash: equal inputs match, yet the input cannot be guessed from a copy."""
+        return hmac.new(self._mac_key, value.encode(), sha256).digest()
