@@ -141,9 +141,9 @@ class Reporter:
                 return
         raise AssertionError(f"no button {label!r} on screen")
 
-    async def answer(self, text: str, then: str) -> BotMessage:
+    async def answer(self, text: str, then: str, timeout: float = 5.0) -> BotMessage:
         self.send(text)
-        return await self.expect(then)
+        return await self.expect(then, timeout)
 
     async def choose(self, label: str, then: str) -> BotMessage:
         self.press(label)
