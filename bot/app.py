@@ -1,11 +1,11 @@
 """Builds the running bot from settings: `build_app(settings)`. Nothing happens at import.
 
-    Telegram ──updates──▶ PerChatUpdateProcessor ──▶ handlers ──▶ ReportingService (engine)
-                                                                     │ one transaction
-                                                                     ▼
-                                                 SQLite: drafts · reports · outbox · audit
-                                                                     │
-    Telegram ◀──send──── TelegramSender ◀──── Dispatcher ◀───────────┘ (now, and every few s)
+Telegram ──updates──▶ PerChatUpdateProcessor ──▶ handlers ──▶ ReportingService (engine)
+                                                                 │ one transaction
+                                                                 ▼
+                                             SQLite: drafts · reports · outbox · audit
+                                                                 │
+Telegram ◀──send──── TelegramSender ◀──── Dispatcher ◀───────────┘ (now, and every few s)
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.dispatcher import Dispatcher
 from bot.http import AiohttpRequest
 from bot.settings import Settings
-from bot.telegram_reporter import CHANNEL, TelegramReporterChats
+from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
 from bot.telegram_sender import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
 from conversations.engine import FormEngine
@@ -57,12 +57,16 @@ class Services:
 
 
 async def open_services(
-    settings: Settings, app: Application, clock: Callable[[], datetime] = utc_now  # type: ignore[type-arg]
+    settings: Settings,
+    app: App,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Services:
     vault = Vault.open_or_create(settings.security.key_file)
     store = await Store.open(settings.storage.database, vault)
     await store.release_claims()
-    form = build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
+    form = build_form(
+        services=settings.form.services, allow_anonymous=settings.form.allow_anonymous
+    )
     reporting = ReportingService(
         store,
         FormEngine(form),
@@ -77,14 +81,14 @@ async def open_services(
 
 def build_app(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now, concurrency: int = 32
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
     validate_moves()
     build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
     reporter_chats = TelegramReporterChats()
     holder: dict[str, Services] = {}
 
-    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_init(app: App) -> None:
         services = await open_services(settings, app, clock)
         holder["services"] = services
         reporter_chats.reporting = services.reporting
@@ -97,12 +101,15 @@ def build_app(
         app.job_queue.run_repeating(
             deliver_due, interval=OUTBOX_INTERVAL_SECONDS, first=0.1, name="outbox"
         )
-        log.info("wbs-bot started; %s messages waiting in the outbox", await services.store.undelivered_count())
+        log.info(
+            "wbs-bot started; %s messages waiting in the outbox",
+            await services.store.undelivered_count(),
+        )
 
     async def deliver_due(context: ContextTypes.DEFAULT_TYPE) -> None:
         await holder["services"].dispatcher.deliver()
 
-    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    async def post_shutdown(app: App) -> None:
         services = holder.pop("services", None)
         if services is not None:
             await services.store.close()
@@ -119,7 +126,8 @@ def build_app(
         .post_shutdown(post_shutdown)
     )
     if settings.telegram.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # PTB types the builder for rate limiters without retry arguments; this one takes an int.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
     reporter_chats.register(app)
     return app

@@ -26,7 +26,9 @@ def _load(config: Path) -> Settings:
 
 
 def configure_logging() -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
     # httpx and the Bot API client log full URLs, which contain the bot token.
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -84,7 +84,9 @@ class Dispatcher:
         try:
             delivered_id = await sender.send(chat_id, item)
         except Undeliverable as exc:
-            log.warning("outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc)
+            log.warning(
+                "outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc
+            )
             await self.store.mark_failed(item.id, self.clock(), str(exc))
             return True  # nothing will ever change that; later messages may still go
         except RetryLater as exc:
@@ -101,4 +103,3 @@ class Dispatcher:
             return False
         await self.store.mark_sent(item.id, self.clock(), delivered_id)
         return True
-

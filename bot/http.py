@@ -7,8 +7,6 @@ flight against Telegram's ~50 ms latency. aiohttp's pool does not degrade that w
 
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -73,13 +71,11 @@ class AiohttpRequest(BaseRequest):
                 read = self._media_timeout if read is None else max(read, self._media_timeout)
             else:
                 body = request_data.json_parameters
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect, sock_read=read
-        )
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
-        except (TimeoutError, asyncio.TimeoutError) as exc:
+        except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc

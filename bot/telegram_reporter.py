@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
-from telegram import Message, Update
+from telegram import Document, Message, PhotoSize, Update, Video
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -29,7 +31,8 @@ CHANNEL = "telegram"
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile limit
 REPORTER_COMMANDS = ("start", "lapor", "status", "batal", "bahasa", "privasi", "bantuan")
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def private_chat(update: Update) -> Chat:
@@ -44,11 +47,13 @@ class TelegramReporterChats:
         self.reporting: ReportingService | None = None
         self.dispatcher: Dispatcher | None = None
 
-    def register(self, app: Application) -> None:  # type: ignore[type-arg]
+    def register(self, app: App) -> None:
         private = filters.ChatType.PRIVATE
         for name in REPORTER_COMMANDS:
             app.add_handler(CommandHandler(name, self._guard(self._command(name)), filters=private))
-        app.add_handler(MessageHandler(private & filters.COMMAND, self._guard(self._unknown_command)))
+        app.add_handler(
+            MessageHandler(private & filters.COMMAND, self._guard(self._unknown_command))
+        )
         app.add_handler(CallbackQueryHandler(self._guard(self._pressed), pattern=r"^(?!case:)"))
         app.add_handler(MessageHandler(private & filters.CONTACT, self._guard(self._contact)))
         app.add_handler(
@@ -75,14 +80,12 @@ class TelegramReporterChats:
         async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             try:
                 await handler(update, context)
-            except Exception as exc:  # noqa: BLE001 - a reporter must never see a traceback
+            except Exception as exc:
                 log.exception("update %s failed: %s", update.update_id, type(exc).__name__)
                 chat = update.effective_chat
                 if chat is not None and chat.type == ChatType.PRIVATE:
-                    try:
+                    with contextlib.suppress(TelegramError):
                         await context.bot.send_message(chat.id, html.escape(texts.TRY_AGAIN.id))
-                    except TelegramError:
-                        pass
 
         return guarded
 
@@ -102,16 +105,22 @@ class TelegramReporterChats:
         message = query.message
         if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
             return
-        await self._mark_choice(message, query.data or "")
+        if not (query.data or "").startswith("menu:"):  # the welcome menu stays usable
+            await self._mark_choice(message, query.data or "")
         chat = Chat(CHANNEL, str(message.chat.id))
         await self._flush(await self._reporting.event(chat, Pressed(query.data or "")))
 
     @staticmethod
     async def _mark_choice(message: Message, data: str) -> None:
-        """Show what was pressed and remove the buttons, so an old question can't be answered twice."""
+        """Show what was pressed and remove the buttons: an old question is not answered twice."""
         markup = message.reply_markup
         label = next(
-            (b.text for row in (markup.inline_keyboard if markup else ()) for b in row if b.callback_data == data),
+            (
+                b.text
+                for row in (markup.inline_keyboard if markup else ())
+                for b in row
+                if b.callback_data == data
+            ),
             None,
         )
         if label is None or message.text is None:
@@ -144,6 +153,9 @@ class TelegramReporterChats:
         if not await self._reporting.expects_files(chat):
             await self._flush(await self._reporting.event(chat, Unsupported()))
             return
+        media: PhotoSize | Video | Document
+        name: str | None
+        mime: str | None
         if message.photo:
             kind, media, name, mime = "photo", message.photo[-1], None, "image/jpeg"
         elif message.video is not None:

@@ -31,14 +31,24 @@ def markup(payload: Mapping[str, Any]) -> Markup:
     """Inline buttons for choices; Telegram's contact button when the phone is asked."""
     if payload.get("ask_contact"):
         return ReplyKeyboardMarkup(
-            [[KeyboardButton(SHARE_NUMBER.id if payload.get("lang") != "en" else SHARE_NUMBER.en, request_contact=True)]],
+            [
+                [
+                    KeyboardButton(
+                        SHARE_NUMBER.id if payload.get("lang") != "en" else SHARE_NUMBER.en,
+                        request_contact=True,
+                    )
+                ]
+            ],
             resize_keyboard=True,
             one_time_keyboard=True,
         )
     rows = payload.get("buttons") or []
     if rows:
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in rows
+            ]
         )
     if payload.get("remove_keyboard"):
         return ReplyKeyboardRemove()
@@ -55,7 +65,10 @@ class TelegramSender:
             sent = await self._send(int(chat_id), message.payload)
         except RetryAfter as exc:
             after = exc.retry_after
-            raise RetryLater("flood control", after.total_seconds() if hasattr(after, "total_seconds") else float(after)) from exc
+            raise RetryLater(
+                "flood control",
+                after.total_seconds() if hasattr(after, "total_seconds") else float(after),
+            ) from exc
         except Forbidden as exc:
             raise Undeliverable(f"forbidden: {exc.message}") from exc
         except BadRequest as exc:

@@ -28,9 +28,7 @@ CASE_BUTTONS = (
     (Text("Tolak", "Tolak"), "reject"),
 )
 T_TITLE = Text("🔔 <b>Laporan baru {ticket}</b>", "🔔 <b>New report {ticket}</b>")
-T_REPORTER = Text(
-    "<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})"
-)
+T_REPORTER = Text("<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})")
 T_ANONYMOUS = Text("anonim", "anonymous")
 T_IDENTIFIED = Text("beridentitas", "identified")
 T_CHECKLIST = Text("<b>Kelengkapan 5W1H</b>: {marks}", "<b>5W1H checklist</b>: {marks}")

@@ -104,9 +104,13 @@ class ReportingService:
         return await self._say(chat, lang, Prompt(texts.HELP.render(lang)))
 
     def _welcome(self, lang: Lang) -> Prompt:
-        menu = (texts.MENU_REPORT, "menu:lapor"), (texts.MENU_STATUS, "menu:status"), (
-            texts.MENU_HELP,
-            "menu:bantuan",
+        menu = (
+            (texts.MENU_REPORT, "menu:lapor"),
+            (texts.MENU_STATUS, "menu:status"),
+            (
+                texts.MENU_HELP,
+                "menu:bantuan",
+            ),
         )
         return Prompt(
             texts.WELCOME.render(lang),
@@ -125,7 +129,11 @@ class ReportingService:
             )
             for r in reports
         ]
-        text = "\n".join([texts.STATUS_TITLE.render(lang), *lines]) if lines else texts.STATUS_NONE.render(lang)
+        text = (
+            "\n".join([texts.STATUS_TITLE.render(lang), *lines])
+            if lines
+            else texts.STATUS_NONE.render(lang)
+        )
         if draft is not None and draft.started:
             text += "\n\n" + texts.STATUS_DRAFT.render(lang)
         return Prompt(text)
@@ -154,7 +162,9 @@ class ReportingService:
 
     async def expects_files(self, chat: Chat) -> bool:
         session = await self.store.session(chat.address)
-        return session.draft is not None and self.engine.expects_files(Draft.from_dict(session.draft))
+        return session.draft is not None and self.engine.expects_files(
+            Draft.from_dict(session.draft)
+        )
 
     async def attach(
         self, chat: Chat, kind: str, data: bytes, *, name: str | None, mime: str | None

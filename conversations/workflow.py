@@ -97,7 +97,9 @@ def check_move(current: CaseState, target: CaseState, *, reopen: bool = False) -
     if reopen:
         if current in FINAL_STATES and target is REOPEN_TO:
             return
-        raise MoveRefused(current, target, frozenset({REOPEN_TO}) if current in FINAL_STATES else frozenset())
+        raise MoveRefused(
+            current, target, frozenset({REOPEN_TO}) if current in FINAL_STATES else frozenset()
+        )
     allowed = MOVES[current]
     if target not in allowed:
         raise MoveRefused(current, target, allowed)

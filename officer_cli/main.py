@@ -53,7 +53,8 @@ def main_options(
     ctx: typer.Context,
     config: Annotated[Path, typer.Option("--config", "-c", help="The TOML configuration file.")],
     actor: Annotated[
-        str | None, typer.Option("--as", help="Who acts (Telegram user id or name), for the audit log.")
+        str | None,
+        typer.Option("--as", help="Who acts (Telegram user id or name), for the audit log."),
     ] = None,
 ) -> None:
     try:
@@ -97,7 +98,10 @@ def cases_list(
     zone = context.settings.bot.zone
 
     async def work(store: Store) -> list[dict[str, Any]]:
-        return [case_json(r, await store.history(r.ticket), zone, full=False) for r in await store.reports(state)]
+        return [
+            case_json(r, await store.history(r.ticket), zone, full=False)
+            for r in await store.reports(state)
+        ]
 
     rows = context.run(work)
     if as_json:
@@ -137,7 +141,12 @@ def cases_show(
     table = Table(show_header=False)
     for key, value in data.items():
         if key != "history":
-            table.add_row(key, json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value))
+            table.add_row(
+                key,
+                json.dumps(value, ensure_ascii=False)
+                if isinstance(value, (dict, list))
+                else str(value),
+            )
     console.print(table)
     for entry in data["history"]:
         console.print(f"{entry['at']}  {entry['actor']}  {entry['action']}")

@@ -74,7 +74,14 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
         assert expected in alert.text, expected
     # The reporter's text is escaped: it shows as typed and forges no formatting.
     assert "<b>uang pelicin</b>" in alert.text
-    for secret in ("Maria", "Kolo", "6281234567890", "maria.kolo", "maria_k", str(reporter.chat_id)):
+    for secret in (
+        "Maria",
+        "Kolo",
+        "6281234567890",
+        "maria.kolo",
+        "maria_k",
+        str(reporter.chat_id),
+    ):
         assert secret.casefold() not in alert.text.casefold(), secret
     assert fake.buttons(alert) == ["Ambil", "Minta Kelengkapan", "Telaah", "Tolak"]
 
@@ -85,7 +92,14 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
     await asyncio.sleep(0.1)
     raw = b"".join(p.read_bytes() for p in data_dir.glob("wbs.sqlite3*"))
     raw += b"".join(p.read_bytes() for p in (data_dir / "evidence").iterdir())
-    for secret in ("Maria Kolo", "+6281234567890", "maria.kolo@example.com", str(reporter.chat_id), "uang pelicin", "Yohanes Benu"):
+    for secret in (
+        "Maria Kolo",
+        "+6281234567890",
+        "maria.kolo@example.com",
+        str(reporter.chat_id),
+        "uang pelicin",
+        "Yohanes Benu",
+    ):
         assert secret.encode() not in raw, secret
     assert b"bukti-foto-" not in raw
 
@@ -101,7 +115,9 @@ async def test_officer_cli_shows_the_case_without_identity(
         f'[security]\nkey_file = "{settings.security.key_file}"\n'
     )
     runner = CliRunner()
-    listed = await asyncio.to_thread(runner.invoke, officer_app, ["--config", str(config), "cases", "list", "--json"])
+    listed = await asyncio.to_thread(
+        runner.invoke, officer_app, ["--config", str(config), "cases", "list", "--json"]
+    )
     assert listed.exit_code == 0, listed.output
     (case,) = json.loads(listed.output)
     assert case["ticket"] == ticket and case["state"] == "baru" and case["outcome"] is None
@@ -111,7 +127,11 @@ async def test_officer_cli_shows_the_case_without_identity(
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", case["created_at"])
     assert case["history"][0]["action"] == "report_submitted"
 
-    shown = await asyncio.to_thread(runner.invoke, officer_app, ["--config", str(config), "cases", "show", ticket.split("-")[-1], "--json"])
+    shown = await asyncio.to_thread(
+        runner.invoke,
+        officer_app,
+        ["--config", str(config), "cases", "show", ticket.split("-")[-1], "--json"],
+    )
     assert shown.exit_code == 0, shown.output
     full = json.loads(shown.output)
     assert full["accused_name"] == "Yohanes Benu" and full["location"] == "Ruang Bidang Mutasi"
@@ -119,7 +139,9 @@ async def test_officer_cli_shows_the_case_without_identity(
     for secret in ("Maria", "6281234567890", "example.com", str(reporter.chat_id)):
         assert secret not in shown.output and secret not in listed.output
 
-    missing = await asyncio.to_thread(runner.invoke, officer_app, ["--config", str(config), "cases", "show", "WBS-2020-0099"])
+    missing = await asyncio.to_thread(
+        runner.invoke, officer_app, ["--config", str(config), "cases", "show", "WBS-2020-0099"]
+    )
     assert missing.exit_code == 1 and "WBS-2020-0099" in missing.output
 
 
@@ -130,7 +152,13 @@ async def test_anonymous_service_complaint(
     await reporter.choose("Lapor Anonim", then="Tindakan/Perbuatan yang Dilaporkan")
     services = await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
     assert fake.buttons(services) == [
-        "SI IKAN MAS", "SIPORA", "SIMPEG", "SIMAE", "E-FORMASI", "PPK ONLINE", "LAPOR PNS MENINGGAL",
+        "SI IKAN MAS",
+        "SIPORA",
+        "SIMPEG",
+        "SIMAE",
+        "E-FORMASI",
+        "PPK ONLINE",
+        "LAPOR PNS MENINGGAL",
     ]
     await reporter.answer("simpeg", then="Keluhan")
     await reporter.answer(
@@ -186,12 +214,16 @@ async def test_every_bad_answer_gets_a_reason_an_example_and_the_same_question(
     assert "Rp 2.500.000" in summary.text and "Januari - Maret 2024" in summary.text
 
 
-async def test_edit_from_the_summary_then_reset(running_bot: RunningBot, reporter: Reporter) -> None:
+async def test_edit_from_the_summary_then_reset(
+    running_bot: RunningBot, reporter: Reporter
+) -> None:
     await reporter.answer("/lapor", then="Identitas Pelapor")
     await reporter.choose("Lapor Anonim", then="Tindakan")
     await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
     await reporter.choose("SIPORA", then="Keluhan")
-    await reporter.answer("Aplikasi SIPORA tidak bisa dibuka sejak kemarin pagi.", then="Link Bukti")
+    await reporter.answer(
+        "Aplikasi SIPORA tidak bisa dibuka sejak kemarin pagi.", then="Link Bukti"
+    )
     await reporter.choose("Lewati", then="Persetujuan")
     await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
 
@@ -244,7 +276,9 @@ async def test_a_telegram_outage_delays_the_alert_but_never_loses_it(
     await reporter.choose("Lapor Anonim", then="Tindakan")
     await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
     await reporter.choose("SIMAE", then="Keluhan")
-    await reporter.answer("SIMAE menolak unggahan dokumen PDF saya sejak minggu lalu.", then="Link Bukti")
+    await reporter.answer(
+        "SIMAE menolak unggahan dokumen PDF saya sejak minggu lalu.", then="Link Bukti"
+    )
     await reporter.choose("Lewati", then="Persetujuan")
     await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
 

@@ -1,0 +1,63 @@
+"""The reporter's commands and the odd things people send."""
+
+from __future__ import annotations
+
+from bot.fake_telegram import FakeTelegram
+from tests.conftest import Reporter, RunningBot
+
+
+async def test_first_message_of_any_kind_gets_the_welcome(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    welcome = await reporter.answer("halo pak", then="Whistleblowing System")
+    assert fake.buttons(welcome) == ["Buat Laporan", "Cek Status", "Bantuan"]
+    assert "dirahasiakan" in welcome.text
+    await reporter.choose("Cek Status", then="belum mengirim laporan")
+    await reporter.choose("Bantuan", then="/lapor")
+
+
+async def test_help_privacy_and_unknown_commands(
+    running_bot: RunningBot, reporter: Reporter
+) -> None:
+    help_text = await reporter.answer("/bantuan", then="Perintah")
+    for command in ("/lapor", "/status", "/batal", "/bahasa", "/privasi"):
+        assert command in help_text.text
+    privacy = await reporter.answer("/privasi", then="Privasi")
+    assert "terenkripsi" in privacy.text
+    await reporter.answer("/entahlah", then="Perintah")
+    await reporter.answer("/batal", then="Tidak ada laporan yang sedang diisi")
+
+
+async def test_english_on_request(running_bot: RunningBot, reporter: Reporter) -> None:
+    await reporter.answer("/bahasa", then="Pilih bahasa")
+    await reporter.choose("English", then="Language set to English")
+    question = await reporter.answer("/lapor", then="Reporter identity")
+    assert "Identitas Pelapor" in question.text  # the form's own label stays recognisable
+    await reporter.choose("Isi Identitas", then="Reporter's name")
+    reporter.send("X")
+    warning = await reporter.expect("⚠️")
+    assert "Example" in warning.text
+
+
+async def test_files_stickers_and_other_peoples_numbers_are_refused_politely(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    await reporter.answer("/lapor", then="Identitas Pelapor")
+    await reporter.choose("Isi Identitas", then="Nama Pelapor")
+    fake.send_document(reporter.user, b"%PDF-1.4 x", file_name="a.pdf", mime_type="application/pdf")
+    await reporter.expect("tidak bisa dipakai di sini")
+    await reporter.expect("Nama Pelapor")
+    await reporter.answer("Maria Kolo", then="Telepon Pelapor")
+    question = fake.messages(reporter.chat_id)[-1]
+    assert question.reply_markup is not None and "keyboard" in question.reply_markup
+    fake.send_contact(reporter.user, "6281299998888", own=False)
+    await reporter.expect("nomor Anda sendiri")
+    await reporter.expect("Telepon Pelapor")
+
+
+async def test_the_command_menu_is_registered_for_private_chats(
+    running_bot: RunningBot, fake: FakeTelegram
+) -> None:
+    commands = fake.my_commands({"type": "all_private_chats"})
+    names = [c["command"] for c in commands]
+    assert {"lapor", "status", "batal", "bahasa", "privasi", "bantuan"} <= set(names)
