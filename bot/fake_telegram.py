@@ -494,9 +494,7 @@ def _parse_html_attributes(
             i += 1
         name = text[name_start:i].lower()
         if not name:
-            raise _ParseError(
-                f'Empty attribute name in the tag "{tag}" at byte offset {where}'
-            )
+            raise _ParseError(f'Empty attribute name in the tag "{tag}" at byte offset {where}')
         while i < n and text[i].isspace():
             i += 1
         if i >= n or text[i] != "=":
@@ -812,10 +810,20 @@ def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
 
 
 _USER_ENTITY_PATTERNS = (
-    ("bot_command", re.compile(r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?"
-                               r"(?![A-Za-z0-9_/<>@])")),
-    ("email", re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-                         r"\.[A-Za-z]{2,}")),
+    (
+        "bot_command",
+        re.compile(
+            r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?"
+            r"(?![A-Za-z0-9_/<>@])"
+        ),
+    ),
+    (
+        "email",
+        re.compile(
+            r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+            r"\.[A-Za-z]{2,}"
+        ),
+    ),
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]']")),
     ("mention", re.compile(r"(?<![A-Za-z0-9_@/])@[A-Za-z0-9_]{4,32}(?![A-Za-z0-9_@])")),
 )
@@ -1054,8 +1062,15 @@ class FakeTelegram:
             self.web_app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        await site.start()
+        # A restarted server keeps its port, so a bot still running finds it again.
+        port = self.port or self._bound_port or 0
+        try:
+            await web.TCPSite(runner, self.host, port).start()
+        except OSError:
+            if port == self.port:
+                await runner.cleanup()
+                raise
+            await web.TCPSite(runner, self.host, 0).start()
         self._runner = runner
         address = runner.addresses[0]
         self._bound_port = int(address[1])
@@ -1159,7 +1174,12 @@ class FakeTelegram:
         return self._user_message(user, content, chat=chat, reply_to=reply_to)
 
     def press(
-        self, user: FakeUser | int, message_id: int, button_text: str, *, chat: FakeChat | None = None
+        self,
+        user: FakeUser | int,
+        message_id: int,
+        button_text: str,
+        *,
+        chat: FakeChat | None = None,
     ) -> str:
         """The person presses an inline button on a bot message; returns the query id."""
         person = self._person(user)
@@ -1277,7 +1297,11 @@ class FakeTelegram:
         ]
 
     async def next_message(
-        self, chat_id: int, *, timeout: float = 5.0, contains: str | None = None
+        self,
+        chat_id: int,
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test-facing API
+        contains: str | None = None,
     ) -> BotMessage:
         """The next bot message in the chat not yet returned here, waiting for it.
 
@@ -1307,7 +1331,11 @@ class FakeTelegram:
                 await asyncio.wait_for(changed.wait(), remaining)
 
     async def wait_until(
-        self, predicate: Callable[[], bool], *, timeout: float = 5.0, what: str = "condition"
+        self,
+        predicate: Callable[[], bool],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - same shape as next_message
+        what: str = "condition",
     ) -> None:
         """Wait until ``predicate()`` holds, re-checking whenever the fake's state changes."""
         loop = asyncio.get_running_loop()
@@ -1385,15 +1413,12 @@ class FakeTelegram:
             return self._json(ApiError(404, "Not Found").to_json(), 404)
         if token != self.token:
             return self._json(ApiError(401, "Unauthorized").to_json(), 401)
-        try:
-            raw = await self._read_params(request)
-        except ApiError as error:
-            return self._json(error.to_json(), error.code)
         known = self._methods.get(method.lower())
-        call = Call(known[0] if known else method, raw, time.time())
+        call = Call(known[0] if known else method, dict(request.query), time.time())
         self.calls.append(call)
         status = 200
         try:
+            call.params = raw = await self._read_params(request)
             call.params = params = _decode_params(raw)
             if known is None:
                 raise ApiError(404, "Not Found")
@@ -1583,7 +1608,8 @@ class FakeTelegram:
 
     def _store_photo(self, data: bytes) -> list[JSONDict]:
         width, height = _image_size(data) or (800, 600)
-        dims = [_fit(width, height, box) for box in (90, 320, 800, 1280) if box < max(width, height)]
+        longest = max(width, height)
+        dims = [_fit(width, height, box) for box in (90, 320, 800, 1280) if box < longest]
         dims.append(_fit(width, height, 2560))
         if len(dims) < 2:
             dims.insert(0, dims[0])
@@ -1689,8 +1715,9 @@ class FakeTelegram:
                 mime_type=mime or "application/octet-stream",
             )
         if kind == "photo":
-            largest = self._files[stored.photo_sizes[-1]["file_id"]] if stored.photo_sizes else stored
-            return {"photo": copy.deepcopy(stored.photo_sizes)}, largest
+            sizes = stored.photo_sizes
+            largest = self._files[sizes[-1]["file_id"]] if sizes else stored
+            return {"photo": copy.deepcopy(sizes)}, largest
         if kind == "video" and stored.kind == "video":
             return {"video": self._video_json(stored)}, stored
         return {"document": self._document_json(stored)}, stored
@@ -1787,7 +1814,9 @@ class FakeTelegram:
     @staticmethod
     def _check_inline_keyboard(rows: Any) -> None:
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise _bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array')
+            raise _bad_request(
+                'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array'
+            )
         count = 0
         for row in rows:
             for button in row:
@@ -1796,12 +1825,11 @@ class FakeTelegram:
                     raise _bad_request("can't parse inline keyboard button: Object expected")
                 if "text" not in button:
                     raise _bad_request(
-                        'can\'t parse inline keyboard button: Can\'t find field "text"'
+                        "can't parse inline keyboard button: Can't find field \"text\""
                     )
                 if not isinstance(button["text"], str) or not button["text"].strip():
                     raise _bad_request("BUTTON_TEXT_INVALID")
-                actions = [key for key in _INLINE_BUTTON_ACTIONS if button.get(key) not in (None, "")]
-                if not actions:
+                if all(button.get(key) in (None, "") for key in _INLINE_BUTTON_ACTIONS):
                     raise _bad_request(
                         "can't parse inline keyboard button: "
                         "Text buttons are unallowed in the inline keyboard"
@@ -1854,7 +1882,6 @@ class FakeTelegram:
         chat: JSONDict,
         content: JSONDict,
         *,
-        params: JSONDict,
         method: str,
         markup: JSONDict | None,
         reply: JSONDict | None,
@@ -1879,8 +1906,8 @@ class FakeTelegram:
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self._messages.setdefault(chat_id, {})[message["message_id"]] = message
-        text = message.get("text", message.get("caption", ""))
-        entities = message.get("entities", message.get("caption_entities", []))
+        text: str = message.get("text") or message.get("caption") or ""
+        entities: list[JSONDict] = message.get("entities") or message.get("caption_entities") or []
         sent = BotMessage(
             chat_id=chat_id,
             message_id=message["message_id"],
@@ -1996,7 +2023,8 @@ class FakeTelegram:
             return True
         if not url.startswith("https://"):
             raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        webhook: JSONDict = {"url": url, "max_connections": _opt_int(params, "max_connections") or 40}
+        connections = _opt_int(params, "max_connections") or 40
+        webhook: JSONDict = {"url": url, "max_connections": connections}
         allowed = params.get("allowed_updates")
         if isinstance(allowed, list):
             webhook["allowed_updates"] = allowed
@@ -2033,7 +2061,6 @@ class FakeTelegram:
         return self._record(
             chat,
             content,
-            params=params,
             method="sendMessage",
             markup=markup,
             reply=reply,
@@ -2052,7 +2079,6 @@ class FakeTelegram:
         return self._record(
             chat,
             content,
-            params=params,
             method=method,
             markup=markup,
             reply=reply,
@@ -2102,7 +2128,6 @@ class FakeTelegram:
             self._record(
                 chat,
                 content,
-                params=params,
                 method="sendMediaGroup",
                 markup=None,
                 reply=reply,
@@ -2133,10 +2158,18 @@ class FakeTelegram:
     async def _copy_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
         source = self._source_message(params, "copy")
-        content = {
+        content: JSONDict = {
             key: copy.deepcopy(source[key])
-            for key in ("text", "entities", "photo", "document", "video", "contact", "caption",
-                        "caption_entities")
+            for key in (
+                "text",
+                "entities",
+                "photo",
+                "document",
+                "video",
+                "contact",
+                "caption",
+                "caption_entities",
+            )
             if key in source
         }
         raw: str | None = content.get("text") or content.get("caption")
@@ -2151,7 +2184,6 @@ class FakeTelegram:
         message = self._record(
             chat,
             content,
-            params=params,
             method="copyMessage",
             markup=markup,
             reply=reply,
@@ -2164,10 +2196,18 @@ class FakeTelegram:
     async def _forward_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
         source = self._source_message(params, "forward")
-        content = {
+        content: JSONDict = {
             key: copy.deepcopy(source[key])
-            for key in ("text", "entities", "photo", "document", "video", "contact", "caption",
-                        "caption_entities")
+            for key in (
+                "text",
+                "entities",
+                "photo",
+                "document",
+                "video",
+                "contact",
+                "caption",
+                "caption_entities",
+            )
             if key in source
         }
         content["forward_origin"] = {
@@ -2178,7 +2218,6 @@ class FakeTelegram:
         return self._record(
             chat,
             content,
-            params=params,
             method="forwardMessage",
             markup=None,
             reply=None,
@@ -2256,7 +2295,12 @@ class FakeTelegram:
         content, raw, parse_mode = self._caption_content(params)
         markup = self._markup(params)
         return self._apply_edit(
-            message, stored, content, markup, raw_text=raw, parse_mode=parse_mode,
+            message,
+            stored,
+            content,
+            markup,
+            raw_text=raw,
+            parse_mode=parse_mode,
             text_key="caption",
         )
 
@@ -2269,8 +2313,13 @@ class FakeTelegram:
         entities_key = "entities" if text_key == "text" else "caption_entities"
         content = {key: stored[key] for key in (text_key, entities_key) if key in stored}
         return self._apply_edit(
-            message, stored, copy.deepcopy(content), markup,
-            raw_text=message.raw_text, parse_mode=message.parse_mode, text_key=text_key,
+            message,
+            stored,
+            copy.deepcopy(content),
+            markup,
+            raw_text=message.raw_text,
+            parse_mode=message.parse_mode,
+            text_key=text_key,
         )
 
     def _delete(self, chat_id: int, message_id: int) -> bool:
@@ -2417,8 +2466,11 @@ class FakeTelegram:
         button = params.get("menu_button")
         if button in (None, ""):
             button = {"type": "default"}
-        if not isinstance(button, dict) or button.get("type") not in ("default", "commands",
-                                                                       "web_app"):
+        if not isinstance(button, dict) or button.get("type") not in (
+            "default",
+            "commands",
+            "web_app",
+        ):
             raise _bad_request("can't parse menu button JSON object")
         self._menu_buttons[chat_id] = copy.deepcopy(button)
         return True
