@@ -196,8 +196,13 @@ T_UNSUPPORTED = Text(
     "Sorry, that kind of answer can't be used here.",
 )
 T_USE_BUTTONS = Text(
-    "Silakan pilih salah satu tombol, atau ketik nomornya.",
-    "Please choose one of the buttons, or type its number.",
+    "Silakan pilih salah satu tombol, atau ketik nomornya. Contoh: 1 untuk pilihan pertama.",
+    "Please choose one of the buttons, or type its number. Example: 1 for the first one.",
+)
+T_USE_SUMMARY_BUTTONS = Text(
+    "Silakan tekan salah satu tombol di bawah ringkasan, atau ketik namanya. "
+    "Contoh: Kirim Laporan.",
+    "Please press one of the buttons under the summary, or type its name. Example: Kirim Laporan.",
 )
 T_OWN_NUMBER = Text(
     "Mohon bagikan nomor Anda sendiri, atau ketik nomornya. Contoh: 0812-3456-7890",
@@ -210,6 +215,12 @@ T_EVIDENCE_TAKEN = Text(
 T_EVIDENCE_FULL = Text(
     "Batas {limit} bukti sudah tercapai. Tekan <i>Selesai</i>.",
     "The limit of {limit} items is reached. Press <i>Selesai</i>.",
+)
+T_EVIDENCE_DROPPED = Text(
+    "Batas {limit} bukti tercapai, jadi {count} link terakhir tidak disimpan. "
+    "Tekan <i>Selesai</i>.",
+    "The limit of {limit} items is reached, so the last {count} link(s) were not kept. "
+    "Press <i>Selesai</i>.",
 )
 T_EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
 T_YES = Text("Ya", "Yes")
@@ -255,12 +266,19 @@ class FormEngine:
             if pressed is not None:
                 event = pressed
         if isinstance(event, Pressed):
-            target, _, action = event.data.partition(":")
-            if target != qid:
+            # Only the buttons on screen now count: an old "Lewati" under the evidence
+            # question must not drop the evidence sent since.
+            shown = {b.data for row in self.prompt(draft, lang).buttons for b in row}
+            if event.data not in shown:
                 return Step(draft, (Prompt(T_STALE.render(lang)), self.prompt(draft, lang)))
+            _, _, action = event.data.partition(":")
             return self._press(draft, qid, action, lang)
-        if isinstance(event, Unsupported) or qid in _PENDING or qid == REVIEW:
-            return self._reask(draft, lang, T_UNSUPPORTED if isinstance(event, Unsupported) else T_USE_BUTTONS)
+        if isinstance(event, Unsupported):
+            return self._reask(draft, lang, T_UNSUPPORTED)
+        if qid == REVIEW:
+            return self._reask(draft, lang, T_USE_SUMMARY_BUTTONS)
+        if qid in _PENDING:
+            return self._reask(draft, lang, T_USE_BUTTONS)
         spec = self.form[FieldId(qid)]
         if spec.kind is Kind.EVIDENCE:
             return self._evidence(draft, event, lang)
@@ -304,7 +322,9 @@ class FormEngine:
         if qid == REVIEW:
             return Prompt(
                 T_SUMMARY.render(lang, lines=self.summary(draft, lang)),
-                self._buttons(qid, [(T_SEND, "send"), (T_EDIT, "edit"), (T_RESET, "reset")], lang, per_row=3),
+                self._buttons(
+                    qid, [(T_SEND, "send"), (T_EDIT, "edit"), (T_RESET, "reset")], lang, per_row=3
+                ),
             )
         if qid in _PENDING:
             return self._pending_prompt(draft, Pending(qid), lang)
@@ -324,7 +344,11 @@ class FormEngine:
         """How an answer reads in the summary (escaped)."""
         value = draft.answers.get(spec.id)
         if spec.kind is Kind.EVIDENCE:
-            return T_EVIDENCE_COUNT.render(lang, count=len(draft.evidence)) if draft.evidence else T_EMPTY
+            return (
+                T_EVIDENCE_COUNT.render(lang, count=len(draft.evidence))
+                if draft.evidence
+                else T_EMPTY
+            )
         if value is None:
             return T_EMPTY
         if spec.kind in (Kind.CHOICE, Kind.CONSENT):
@@ -412,12 +436,13 @@ class FormEngine:
         else:
             return self._reask(draft, lang, T_UNSUPPORTED)
         evidence = (draft.evidence + added)[:MAX_EVIDENCE]
+        dropped = len(draft.evidence) + len(added) - len(evidence)
         draft = replace(draft, evidence=evidence)
         spec = self.form[FieldId.EVIDENCE]
-        return Step(
-            draft,
-            (Prompt(T_EVIDENCE_TAKEN.render(lang, count=len(evidence)), self._field_buttons(draft, spec, lang)),),
-        )
+        taken = T_EVIDENCE_TAKEN.render(lang, count=len(evidence))
+        if dropped:  # say so: nothing the reporter sent may vanish silently
+            taken += "\n⚠️ " + T_EVIDENCE_DROPPED.render(lang, limit=MAX_EVIDENCE, count=dropped)
+        return Step(draft, (Prompt(taken, self._field_buttons(draft, spec, lang)),))
 
     # -- prompts and buttons ----------------------------------------------------------
 
@@ -427,7 +452,9 @@ class FormEngine:
     def _reask(self, draft: Draft, lang: Lang, reason: Text, **params: object) -> Step:
         return Step(draft, (Prompt("⚠️ " + reason.render(lang, **params)), self.prompt(draft, lang)))
 
-    def _field_buttons(self, draft: Draft, spec: FieldSpec, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+    def _field_buttons(
+        self, draft: Draft, spec: FieldSpec, lang: Lang
+    ) -> tuple[tuple[Button, ...], ...]:
         actions: list[tuple[Text, str]] = [(o.label, str(i)) for i, o in enumerate(spec.options)]
         if spec.kind is Kind.EVIDENCE and draft.evidence:
             actions.append((T_DONE, "done"))
@@ -472,7 +499,10 @@ class FormEngine:
         for button in buttons:
             if _fold(button.label) == folded:
                 return Pressed(button.data)
-        numbered = qid == REVIEW or qid in _PENDING or self.form[FieldId(qid)].kind in (Kind.CHOICE, Kind.CONSENT)
+        # Not on the summary: a stray digit must never send a report.
+        numbered = qid in _PENDING or (
+            qid != REVIEW and self.form[FieldId(qid)].kind in (Kind.CHOICE, Kind.CONSENT)
+        )
         if numbered and folded.isdigit() and 1 <= int(folded) <= len(buttons):
             return Pressed(buttons[int(folded) - 1].data)
         return None

@@ -114,8 +114,8 @@ class Form:
             if not any(spec.branch is branch for spec in self.fields):
                 raise FormDefinitionError(f"branch {branch} has no fields")
         for spec in self.fields:
-            if spec.kind is Kind.CHOICE and not spec.options:
-                raise FormDefinitionError(f"{spec.id}: a choice field needs options")
+            if spec.kind in (Kind.CHOICE, Kind.CONSENT) and not spec.options:
+                raise FormDefinitionError(f"{spec.id}: a {spec.kind} field needs options")
             if spec.kind in (Kind.TEXT, Kind.PHONE) and spec.parser is None:
                 raise FormDefinitionError(f"{spec.id}: a typed field needs a parser")
             if not spec.required and spec.skip is None:
@@ -310,7 +310,11 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                 True,
                 Kind.TEXT,
                 parsers.text(
-                    3, 300, example=Text("Ruang Bidang Disiplin dan KORPRI", "Ruang Bidang Disiplin dan KORPRI")
+                    3,
+                    300,
+                    example=Text(
+                        "Ruang Bidang Disiplin dan KORPRI", "Ruang Bidang Disiplin dan KORPRI"
+                    ),
                 ),
             ),
             FieldSpec(
