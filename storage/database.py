@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +22,17 @@ from typing import Any
 import aiosqlite
 
 from conversations.i18n import Lang
-from conversations.workflow import CaseState, Outcome
+from conversations.workflow import FINAL_STATES, CaseState, Outcome
 from storage.blobs import BlobStore
 from storage.migrations import migrate
 from storage.vault import Vault
 
 BUSY_TIMEOUT_MS = 5000
+REPORTER_ACTOR = "pelapor"
+
+
+class StateConflict(Exception):
+    """The case was changed by someone else between reading it and writing the change."""
 
 
 def _iso(moment: datetime) -> str:
@@ -65,6 +72,7 @@ class Session:
     lang: Lang | None
     draft: dict[str, Any] | None
     draft_updated_at: datetime | None
+    attach_ticket: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,8 @@ class ReportRecord:
     lang: Lang
     created_at: datetime
     updated_at: datetime
+    first_action_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -123,15 +133,20 @@ class Store:
         database.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(database, isolation_level=None)
         db.row_factory = aiosqlite.Row
-        for pragma in (
-            f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA secure_delete = ON",
-        ):
-            await db.execute(pragma)
-        await migrate(db)
+        try:
+            for pragma in (
+                f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA secure_delete = ON",
+            ):
+                await db.execute(pragma)
+            await migrate(db)
+        except BaseException:
+            # aiosqlite's worker thread is not a daemon: left open, it keeps the process alive.
+            await db.close()
+            raise
         return cls(db, vault, BlobStore(database.parent / "evidence", vault))
 
     async def close(self) -> None:
@@ -143,7 +158,15 @@ class Store:
         async with self._lock:
             if durable:
                 await self._db.execute("PRAGMA synchronous = FULL")
-            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute("BEGIN IMMEDIATE")
+            except asyncio.CancelledError:
+                # Cancelling only stops the wait: aiosqlite's thread still runs the BEGIN (its
+                # queue is in order), so end the transaction it opens, or it holds the write
+                # lock and every later write fails with "transaction within a transaction".
+                with suppress(sqlite3.OperationalError):
+                    await self._db.execute("ROLLBACK")
+                raise
             try:
                 yield self._db
             except BaseException:
@@ -162,7 +185,7 @@ class Store:
 
     async def session(self, address: str) -> Session:
         async with self._db.execute(
-            "SELECT lang, draft, draft_updated_at FROM sessions WHERE chat_hash = ?",
+            "SELECT lang, draft, draft_updated_at, attach_ticket FROM sessions WHERE chat_hash = ?",
             (self.chat_hash(address),),
         ) as cursor:
             row = await cursor.fetchone()
@@ -170,7 +193,10 @@ class Store:
             return Session(None, None, None)
         draft = self.vault.open_json(row["draft"], "draft") if row["draft"] else None
         return Session(
-            Lang(row["lang"]) if row["lang"] else None, draft, _dt(row["draft_updated_at"])
+            Lang(row["lang"]) if row["lang"] else None,
+            draft,
+            _dt(row["draft_updated_at"]),
+            row["attach_ticket"],
         )
 
     async def save_session(
@@ -262,12 +288,15 @@ class Store:
                 "UPDATE sessions SET draft = NULL, draft_updated_at = NULL WHERE chat_hash = ?",
                 (chat_hash,),
             )
-            await self._audit(db, now, "pelapor", "report_submitted", ticket, {"channel": report.channel})
+            await self._audit(
+                db, now, REPORTER_ACTOR, "report_submitted", ticket, {"channel": report.channel}
+            )
             ids = await self._enqueue(db, messages(ticket), now)
         return ticket, ids
 
     _REPORT_COLUMNS = """id, ticket, channel, state, outcome, category, service, anonymous,
-        consent, amount, content, officer, lang, created_at, updated_at"""
+        consent, amount, content, officer, lang, created_at, updated_at, first_action_at,
+        closed_at"""
 
     async def _evidence_of(self, report_id: int) -> list[dict[str, Any]]:
         async with self._db.execute(
@@ -293,6 +322,8 @@ class Store:
             lang=Lang(row["lang"]),
             created_at=datetime.fromisoformat(row["created_at"]),
             updated_at=datetime.fromisoformat(row["updated_at"]),
+            first_action_at=_dt(row["first_action_at"]),
+            closed_at=_dt(row["closed_at"]),
         )
 
     async def _records(self, where: str, params: Sequence[Any]) -> list[ReportRecord]:
@@ -321,6 +352,120 @@ class Store:
         )
         return found[0] if found else None
 
+    # -- cases ----------------------------------------------------------------------------
+
+    async def update_case(
+        self,
+        ticket: str,
+        now: datetime,
+        *,
+        actor: str,
+        action: str,
+        detail: dict[str, Any],
+        expect_state: CaseState,
+        state: CaseState | None = None,
+        outcome: Outcome | None = None,
+        officer: str | None = None,
+        messages: Sequence[Outgoing] = (),
+    ) -> None:
+        """Change a case, audit it and queue what it causes, atomically.
+
+        `expect_state` is the state the caller checked its move against; if someone else moved
+        the case meanwhile, nothing is written and `StateConflict` is raised.
+        """
+        sets: list[str] = ["updated_at = ?"]
+        params: list[Any] = [_iso(now)]
+        if state is not None:
+            sets += ["state = ?", "outcome = ?", "closed_at = ?"]
+            params += [state, outcome, _iso(now) if state in FINAL_STATES else None]
+        if officer is not None:
+            sets.append("officer = ?")
+            params.append(officer)
+        if actor != REPORTER_ACTOR:
+            sets.append("first_action_at = COALESCE(first_action_at, ?)")
+            params.append(_iso(now))
+        async with self._write(durable=True) as db:
+            cursor = await db.execute(
+                f"UPDATE reports SET {', '.join(sets)} WHERE ticket = ? AND state = ?",
+                (*params, ticket, expect_state),
+            )
+            if cursor.rowcount != 1:
+                raise StateConflict(ticket)
+            await self._audit(db, now, actor, action, ticket, detail)
+            await self._enqueue(db, messages, now)
+
+    async def add_evidence(
+        self,
+        ticket: str,
+        items: Sequence[dict[str, Any]],
+        now: datetime,
+        *,
+        messages: Sequence[Outgoing] = (),
+    ) -> None:
+        """Evidence a reporter adds to a sent report (`/bukti`), with its audit entry."""
+        async with self._write(durable=True) as db:
+            async with db.execute("SELECT id FROM reports WHERE ticket = ?", (ticket,)) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise KeyError(ticket)
+            for item in items:
+                await db.execute(
+                    "INSERT INTO evidence (report_id, kind, data, added_at) VALUES (?, ?, ?, ?)",
+                    (row["id"], item["kind"], self.vault.seal_json(item, "evidence"), _iso(now)),
+                )
+            await db.execute(
+                "UPDATE reports SET updated_at = ? WHERE id = ?", (_iso(now), row["id"])
+            )
+            kinds = [item["kind"] for item in items]
+            await self._audit(db, now, REPORTER_ACTOR, "evidence_added", ticket, {"kinds": kinds})
+            await self._enqueue(db, messages, now)
+
+    async def set_attach_ticket(self, address: str, ticket: str | None) -> None:
+        async with self._write() as db:
+            await db.execute(
+                """INSERT INTO sessions (chat_hash, attach_ticket) VALUES (?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET attach_ticket = excluded.attach_ticket""",
+                (self.chat_hash(address), ticket),
+            )
+
+    async def reporter_address(self, ticket: str) -> str | None:
+        """The reporter's chat, for messages about their case; None once erased."""
+        async with self._db.execute(
+            "SELECT chat FROM reports WHERE ticket = ?", (ticket,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["chat"] is None:
+            return None
+        return self.vault.open(row["chat"], "chat").decode()
+
+    async def identity(self, ticket: str) -> dict[str, Any] | None:
+        """The reporter's name, phone and e-mail: only for an audited reveal."""
+        async with self._db.execute(
+            "SELECT identity FROM reports WHERE ticket = ?", (ticket,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["identity"] is None:
+            return None
+        identity: dict[str, Any] = self.vault.open_json(row["identity"], "identity")
+        return identity
+
+    async def ticket_of_delivered(self, address: str, delivered_id: str) -> str | None:
+        """Which case a message we sent to this chat was about (for replies to questions)."""
+        async with self._db.execute(
+            """SELECT ticket FROM outbox WHERE recipient_hash = ? AND delivered_id = ?
+               AND kind = 'to_reporter' AND ticket IS NOT NULL""",
+            (self.chat_hash(address), delivered_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return row["ticket"] if row else None
+
+    async def audit_rows(self) -> list[dict[str, Any]]:
+        """The raw chain, for `wbs-officer audit verify`."""
+        async with self._db.execute(
+            "SELECT id, at, actor, action, ticket, detail, prev_hash, hash FROM audit ORDER BY id"
+        ) as cursor:
+            return [dict(row) for row in await cursor.fetchall()]
+
     # -- the audit chain ------------------------------------------------------------------
 
     async def _audit(
@@ -339,7 +484,9 @@ class Store:
         prev = last["hash"] if last else ""
         sealed = self.vault.seal_json(detail, "audit")
         at = _iso(now)
-        digest = audit_hash(prev, entry_id, at, actor, action, ticket, sealed)
+        digest = audit_hash(
+            prev, entry_id, at, actor, action, ticket, sealed, key=self.vault.audit_key
+        )
         await db.execute(
             """INSERT INTO audit (id, at, actor, action, ticket, detail, prev_hash, hash)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -347,9 +494,14 @@ class Store:
         )
 
     async def history(self, ticket: str) -> list[AuditEntry]:
+        return await self._audit_entries("WHERE ticket = ?", (ticket,))
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        return await self._audit_entries("", ())
+
+    async def _audit_entries(self, where: str, params: Sequence[Any]) -> list[AuditEntry]:
         async with self._db.execute(
-            "SELECT id, at, actor, action, ticket, detail FROM audit WHERE ticket = ? ORDER BY id",
-            (ticket,),
+            f"SELECT id, at, actor, action, ticket, detail FROM audit {where} ORDER BY id", params
         ) as cursor:
             rows = await cursor.fetchall()
         return [
@@ -393,7 +545,11 @@ class Store:
             return await self._enqueue(db, messages, now)
 
     async def claim_due(
-        self, now: datetime, *, lease_seconds: float = 60, limit: int = 200,
+        self,
+        now: datetime,
+        *,
+        lease_seconds: float = 60,
+        limit: int = 200,
         addresses: Sequence[str] | None = None,
     ) -> list[QueuedMessage]:
         """Claim undelivered messages, oldest first, keeping each recipient's order.
@@ -403,28 +559,28 @@ class Store:
         """
         wanted = {self.chat_hash(a) for a in addresses} if addresses is not None else None
         async with self._write() as db:
+            blocked: set[bytes] = set()
+            taken = []
+            stamp = _iso(now)
+            # No LIMIT on the scan: however many messages wait behind blocked chats (or belong
+            # to chats not wanted), the due ones further on must still be reached.
             async with db.execute(
                 """SELECT id, recipient_hash, recipient, kind, ticket, payload, attempts,
                           due_at, claimed_until
                    FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
-                   ORDER BY id LIMIT ?""",
-                (limit * 4,),
+                   ORDER BY id"""
             ) as cursor:
-                rows = await cursor.fetchall()
-            blocked: set[bytes] = set()
-            taken = []
-            stamp = _iso(now)
-            for row in rows:
-                recipient = row["recipient_hash"]
-                if recipient in blocked or (wanted is not None and recipient not in wanted):
-                    continue
-                busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
-                if busy or row["due_at"] > stamp:
-                    blocked.add(recipient)
-                    continue
-                taken.append(row)
-                if len(taken) >= limit:
-                    break
+                async for row in cursor:
+                    recipient = row["recipient_hash"]
+                    if recipient in blocked or (wanted is not None and recipient not in wanted):
+                        continue
+                    busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
+                    if busy or row["due_at"] > stamp:
+                        blocked.add(recipient)
+                        continue
+                    taken.append(row)
+                    if len(taken) >= limit:
+                        break
             lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
             await db.executemany(
                 "UPDATE outbox SET claimed_until = ? WHERE id = ?",
@@ -495,9 +651,18 @@ class Store:
 
 
 def audit_hash(
-    prev: str, entry_id: int, at: str, actor: str, action: str, ticket: str | None, detail: bytes
+    prev: str,
+    entry_id: int,
+    at: str,
+    actor: str,
+    action: str,
+    ticket: str | None,
+    detail: bytes,
+    *,
+    key: bytes,
 ) -> str:
-    digest = hashlib.sha256()
+    """A keyed hash (HMAC-SHA256): without the vault's key, a changed chain cannot be re-hashed."""
+    digest = hmac.new(key, digestmod=hashlib.sha256)
     for part in (prev, str(entry_id), at, actor, action, ticket or ""):
         digest.update(part.encode())
         digest.update(b"\x1f")

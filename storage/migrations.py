@@ -6,6 +6,8 @@ identity or report text are BLOBs sealed by the vault; their names say what they
 
 from __future__ import annotations
 
+import sqlite3
+
 import aiosqlite
 
 MIGRATIONS: tuple[str, ...] = (
@@ -84,11 +86,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_ticket ON audit (ticket);
     """,
+    # 2: a reporter adding evidence to a sent report (/bukti) says which one
+    """
+    ALTER TABLE sessions ADD COLUMN attach_ticket TEXT;
+    """,
 )
 
 
-async def migrate(db: aiosqlite.Connection) -> int:
-    """Bring the schema up to date; returns the version reached."""
+def _statements(script: str) -> list[str]:
+    """Split a script at the `;` that end statements (not those in strings or trigger bodies)."""
+    statements: list[str] = []
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip().rstrip(";").strip():
+                statements.append(pending)
+            pending = ""
+    return statements
+
+
+async def _version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     version = int(row[0]) if row else 0
@@ -96,6 +114,27 @@ async def migrate(db: aiosqlite.Connection) -> int:
         raise RuntimeError(
             f"the database is newer (schema {version}) than this program ({len(MIGRATIONS)})"
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        await db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return version
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring the schema up to date; returns the version reached.
+
+    The version is read again inside the write lock: when the bot and the officer CLI start at
+    the same moment, the second waits for the first and then finds nothing left to do (rather
+    than running a script twice). `executescript` would commit that lock away, so the statements
+    run one by one.
+    """
+    while await _version(db) < len(MIGRATIONS):
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            version = await _version(db)
+            if version < len(MIGRATIONS):
+                for statement in _statements(MIGRATIONS[version]):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        await db.execute("COMMIT")
     return len(MIGRATIONS)

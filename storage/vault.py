@@ -37,6 +37,7 @@ class Vault:
             raise KeyFileError("the key must be 32 bytes")
         self._aead = AESGCM(_derive(master_key, b"wbs-bot seal v1"))
         self._mac_key = _derive(master_key, b"wbs-bot lookup v1")
+        self.audit_key = _derive(master_key, b"wbs-bot audit v1")
 
     @classmethod
     def open_or_create(cls, path: Path) -> Vault:
@@ -49,6 +50,9 @@ class Vault:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+                # On disk before anything is sealed with it: a lost key loses every report.
+                handle.flush()
+                os.fsync(handle.fileno())
         try:
             raw = base64.urlsafe_b64decode(path.read_text().strip())
         except (OSError, ValueError) as exc:
