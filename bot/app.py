@@ -21,9 +21,11 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from bot.dispatcher import Dispatcher
 from bot.http import AiohttpRequest
 from bot.settings import Settings
+from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
 from bot.telegram_sender import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
+from conversations.cases import CaseService
 from conversations.engine import FormEngine
 from conversations.form import build_form
 from conversations.i18n import Lang
@@ -53,6 +55,7 @@ class Services:
 
     store: Store
     reporting: ReportingService
+    cases: CaseService
     dispatcher: Dispatcher
 
 
@@ -67,16 +70,25 @@ async def open_services(
     form = build_form(
         services=settings.form.services, allow_anonymous=settings.form.allow_anonymous
     )
+    officer_address = f"{CHANNEL}:{settings.telegram.officer_chat_id}"
+    cases = CaseService(
+        store,
+        officer_address=officer_address,
+        zone=settings.bot.zone,
+        lang=Lang(settings.bot.language),
+        clock=clock,
+    )
     reporting = ReportingService(
         store,
         FormEngine(form),
-        officer_address=f"{CHANNEL}:{settings.telegram.officer_chat_id}",
+        cases,
+        officer_address=officer_address,
         zone=settings.bot.zone,
         default_lang=Lang(settings.bot.language),
         clock=clock,
     )
     dispatcher = Dispatcher(store, {CHANNEL: TelegramSender(app.bot, store.blobs)}, clock)
-    return Services(store, reporting, dispatcher)
+    return Services(store, reporting, cases, dispatcher)
 
 
 def build_app(
@@ -86,6 +98,12 @@ def build_app(
     validate_moves()
     build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
     reporter_chats = TelegramReporterChats()
+    roles = Roles(
+        settings.telegram.officer_chat_id,
+        frozenset(settings.telegram.officer_user_ids),
+        frozenset(settings.telegram.admin_user_ids),
+    )
+    officer_group = TelegramOfficerGroup(roles, Lang(settings.bot.language))
     holder: dict[str, Services] = {}
 
     async def post_init(app: App) -> None:
@@ -93,10 +111,13 @@ def build_app(
         holder["services"] = services
         reporter_chats.reporting = services.reporting
         reporter_chats.dispatcher = services.dispatcher
+        officer_group.cases = services.cases
+        officer_group.dispatcher = services.dispatcher
         app.bot_data["services"] = services
         await app.bot.set_my_commands(
             [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
         )
+        await officer_group.publish_commands(app)
         assert app.job_queue is not None
         app.job_queue.run_repeating(
             deliver_due, interval=OUTBOX_INTERVAL_SECONDS, first=0.1, name="outbox"
@@ -129,5 +150,6 @@ def build_app(
         # PTB types the builder for rate limiters without retry arguments; this one takes an int.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
+    officer_group.register(app)  # first: the group's handlers must see group updates
     reporter_chats.register(app)
     return app

@@ -29,7 +29,17 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile limit
-REPORTER_COMMANDS = ("start", "lapor", "status", "batal", "bahasa", "privasi", "bantuan")
+REPORTER_COMMANDS = (
+    "start",
+    "lapor",
+    "status",
+    "batal",
+    "bahasa",
+    "privasi",
+    "bantuan",
+    "balas",
+    "bukti",
+)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -91,7 +101,11 @@ class TelegramReporterChats:
 
     def _command(self, name: str) -> Handler:
         async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            await self._flush(await self._reporting.command(private_chat(update), name))
+            text = update.message.text if update.message is not None else None
+            args = (text or "").split(maxsplit=1)[1:]  # the text after the command, as typed
+            await self._flush(
+                await self._reporting.command(private_chat(update), name, "".join(args))
+            )
 
         return run
 
@@ -135,9 +149,21 @@ class TelegramReporterChats:
             log.info("could not mark a choice: %s", type(exc).__name__)
 
     async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.message is not None and update.message.text is not None
-        event = Typed(update.message.text)
-        await self._flush(await self._reporting.event(private_chat(update), event))
+        message = update.message
+        assert message is not None and message.text is not None
+        chat = private_chat(update)
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+            relayed = await self._reporting.reply(
+                chat,
+                message.text,
+                replied_id=str(replied.message_id),
+                replied_text=replied.text or replied.caption,
+            )
+            if relayed is not None:
+                await self._flush(relayed)
+                return
+        await self._flush(await self._reporting.event(chat, Typed(message.text)))
 
     async def _contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message

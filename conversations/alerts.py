@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from conversations.engine import Button, Prompt
@@ -72,7 +72,7 @@ def five_w_one_h(report: Mapping[str, Any]) -> dict[str, bool]:
     }
 
 
-def evidence_summary(evidence: list[Mapping[str, Any]], lang: Lang) -> str:
+def evidence_summary(evidence: Sequence[Mapping[str, Any]], lang: Lang) -> str:
     if not evidence:
         return T_NO_EVIDENCE.render(lang)
     counts = Counter(item["kind"] for item in evidence)

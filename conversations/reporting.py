@@ -7,14 +7,16 @@ the caller should deliver now; if that fails, the dispatcher retries later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations import texts
+from conversations import parsers, texts
 from conversations.alerts import evidence_caption, officer_alert
+from conversations.cases import CaseError, CaseService
 from conversations.engine import (
     Attached,
     Button,
@@ -24,6 +26,7 @@ from conversations.engine import (
     Pressed,
     Prompt,
     Step,
+    Typed,
     is_anonymous,
 )
 from conversations.form import FieldId
@@ -31,6 +34,7 @@ from conversations.i18n import Lang, Text
 from conversations.workflow import STATE_LABELS
 from storage.database import NewReport, Outgoing, Store
 
+TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
 CONTENT_FIELDS = (
     FieldId.COMPLAINT,
     FieldId.ACCUSED_NAME,
@@ -66,6 +70,7 @@ class ReportingService:
         self,
         store: Store,
         engine: FormEngine,
+        cases: CaseService,
         *,
         officer_address: str,
         zone: ZoneInfo,
@@ -74,6 +79,7 @@ class ReportingService:
     ) -> None:
         self.store = store
         self.engine = engine
+        self.cases = cases
         self.officer_address = officer_address
         self.zone = zone
         self.default_lang = default_lang
@@ -81,11 +87,15 @@ class ReportingService:
 
     # -- commands ---------------------------------------------------------------------
 
-    async def command(self, chat: Chat, name: str) -> list[str]:
+    async def command(self, chat: Chat, name: str, args: str = "") -> list[str]:
         """A reporter command (`start`, `lapor`, `status`, …); unknown ones get the help."""
         session = await self.store.session(chat.address)
         lang = session.lang or self.default_lang
         draft = Draft.from_dict(session.draft) if session.draft else None
+        if name in ("balas", "bukti"):
+            return await self._case_command(chat, lang, name, args)
+        if session.attach_ticket is not None:  # any other command ends adding evidence
+            await self.store.set_attach_ticket(chat.address, None)
         if name == "lapor":
             return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
         if name == "batal":
@@ -146,6 +156,10 @@ class ReportingService:
         lang = session.lang or self.default_lang
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
             return await self.menu(chat, event.data, lang)
+        if session.attach_ticket is not None and (
+            not isinstance(event, Pressed) or event.data.startswith("attach:")
+        ):
+            return await self._add_to_case(chat, session.attach_ticket, lang, event)
         if session.draft is None:
             # Nothing in progress: whatever the first message is, it gets the welcome.
             return await self._say(chat, lang, self._welcome(lang))
@@ -162,9 +176,71 @@ class ReportingService:
 
     async def expects_files(self, chat: Chat) -> bool:
         session = await self.store.session(chat.address)
+        if session.attach_ticket is not None:
+            return True
         return session.draft is not None and self.engine.expects_files(
             Draft.from_dict(session.draft)
         )
+
+    # -- the relay: answers and evidence for a report already sent ----------------------
+
+    async def _case_command(self, chat: Chat, lang: Lang, name: str, args: str) -> list[str]:
+        case, _, text = args.strip().partition(" ")
+        usage = texts.USAGE_BALAS if name == "balas" else texts.USAGE_BUKTI
+        if not case or (name == "balas" and not text.strip()):
+            return await self._say(chat, lang, Prompt(usage.render(lang)))
+        try:
+            if name == "balas":
+                return await self.cases.reporter_answer(chat.address, case, text.strip())
+            record = await self.cases.own_case(chat.address, case)
+        except CaseError as error:
+            return await self._say(chat, lang, Prompt(error.render(lang)))
+        await self.store.set_attach_ticket(chat.address, record.ticket)
+        done = Button(texts.ATTACH_DONE.render(lang), "attach:done")
+        prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
+        return await self._say(chat, lang, prompt)
+
+    async def reply(
+        self, chat: Chat, text: str, *, replied_id: str, replied_text: str | None
+    ) -> list[str] | None:
+        """A reply to one of our messages is an answer when that message was about a case.
+
+        The case is the one we recorded for the replied message or, since a fast reply can
+        arrive before that record, the register number the replied text shows; either way it
+        must be one of the reporter's own cases.
+        """
+        ticket = await self.store.ticket_of_delivered(chat.address, replied_id)
+        if ticket is None and replied_text:
+            found = TICKET_IN_TEXT.search(replied_text)
+            ticket = found.group() if found else None
+        if ticket is None:
+            return None
+        try:
+            return await self.cases.reporter_answer(chat.address, ticket, text)
+        except CaseError as error:
+            session = await self.store.session(chat.address)
+            lang = session.lang or self.default_lang
+            return await self._say(chat, lang, Prompt(error.render(lang)))
+
+    async def _add_to_case(self, chat: Chat, ticket: str, lang: Lang, event: Event) -> list[str]:
+        """`/bukti` mode: files and links go to the sent report until the reporter is done."""
+        done = texts.ATTACH_DONE.render(lang).casefold()
+        if isinstance(event, Pressed) or (
+            isinstance(event, Typed) and event.text.strip().casefold() == done
+        ):
+            await self.store.set_attach_ticket(chat.address, None)
+            return await self._say(chat, lang, Prompt(texts.ATTACH_END.render(lang, ticket=ticket)))
+        if isinstance(event, Attached):
+            items = [dict(event.evidence)]
+        elif isinstance(event, Typed):
+            try:
+                items = [{"kind": "link", "url": url} for url in parsers.links(event.text)]
+            except parsers.ParseError as error:
+                return await self._say(chat, lang, Prompt("⚠️ " + error.render(lang)))
+        else:
+            prompt = Prompt(texts.ATTACH_START.render(lang, ticket=ticket))
+            return await self._say(chat, lang, prompt)
+        return await self.cases.reporter_evidence(chat.address, ticket, items)
 
     async def attach(
         self, chat: Chat, kind: str, data: bytes, *, name: str | None, mime: str | None

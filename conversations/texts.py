@@ -91,3 +91,28 @@ TRY_AGAIN = Text(
     "Sorry, a temporary problem occurred. Your earlier answers are kept; please send it "
     "again in a moment.",
 )
+USAGE_BALAS = Text(
+    "Cara menjawab: /balas WBS-2026-0007 jawaban Anda (atau balas/reply pesan pertanyaannya).",
+    "To answer: /balas WBS-2026-0007 your answer (or reply to the question message).",
+)
+USAGE_BUKTI = Text(
+    "Cara menambah bukti: /bukti WBS-2026-0007, lalu kirim foto, video, dokumen atau link.",
+    "To add evidence: /bukti WBS-2026-0007, then send photos, videos, documents or links.",
+)
+ATTACH_START = Text(
+    "Kirim foto, video, dokumen (PDF) atau link untuk laporan <b>{ticket}</b>. "
+    "Tekan <i>Selesai</i> bila sudah.",
+    "Send photos, videos, documents (PDF) or links for report <b>{ticket}</b>. "
+    "Press <i>Selesai</i> when done.",
+)
+ATTACH_DONE = Text("Selesai", "Selesai")
+ATTACH_TAKEN = Text(
+    "✅ Bukti untuk <b>{ticket}</b> diterima dan diteruskan ke petugas. Kirim lagi, atau tekan "
+    "<i>Selesai</i>.",
+    "✅ Evidence for <b>{ticket}</b> received and passed to the officers. Send more, or press "
+    "<i>Selesai</i>.",
+)
+ATTACH_END = Text(
+    "Terima kasih. Bukti untuk <b>{ticket}</b> sudah lengkap kami terima.",
+    "Thank you. We have received the evidence for <b>{ticket}</b>.",
+)

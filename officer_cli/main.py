@@ -16,6 +16,7 @@ from rich.table import Table
 from bot.settings import ConfigError, Settings, load_settings
 from conversations.workflow import STATE_LABELS, CaseState
 from officer_cli.views import case_json
+from storage.audit import AuditBreak, first_break
 from storage.database import ReportRecord, Store
 from storage.vault import KeyFileError, Vault
 
@@ -24,6 +25,8 @@ T = TypeVar("T")
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="WBS case officers' tool.")
 cases = typer.Typer(no_args_is_help=True, help="List and inspect cases.")
 app.add_typer(cases, name="cases")
+audit = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
+app.add_typer(audit, name="audit")
 
 TICKET = re.compile(r"^(?:WBS-(\d{4})-)?(\d+)$", re.IGNORECASE)
 
@@ -150,6 +153,67 @@ def cases_show(
     console.print(table)
     for entry in data["history"]:
         console.print(f"{entry['at']}  {entry['actor']}  {entry['action']}")
+
+
+@audit.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Exit 0 when the chain is intact; 1 naming the first changed, inserted or deleted entry."""
+    context: Context = ctx.obj
+
+    async def work(store: Store) -> tuple[int, AuditBreak | None]:
+        rows = await store.audit_rows()
+        return len(rows), first_break(rows, key=store.vault.audit_key)
+
+    count, broken = context.run(work)
+    if broken is not None:
+        typer.echo(f"BROKEN: {broken}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"intact: {count} entries")
+
+
+@audit.command("log")
+def audit_log(
+    ctx: typer.Context,
+    case: Annotated[str | None, typer.Argument(help="Only this case (WBS-2026-0007 or 7).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The audit entries, oldest first (of one case, if given)."""
+    context: Context = ctx.obj
+    zone = context.settings.bot.zone
+
+    async def work(store: Store) -> list[dict[str, Any]]:
+        if case is None:
+            entries = await store.audit_entries()
+        else:
+            entries = await store.history((await find_case(store, case)).ticket)
+        return [
+            {
+                "id": e.id,
+                "at": e.at.astimezone(zone).isoformat(timespec="seconds"),
+                "actor": e.actor,
+                "action": e.action,
+                "ticket": e.ticket,
+                **e.detail,
+            }
+            for e in entries
+        ]
+
+    entries = context.run(work)
+    if as_json:
+        emit_json(entries)
+        return
+    table = Table("#", "Waktu", "Oleh", "Tindakan", "Kasus", "Keterangan")
+    for e in entries:
+        extra = {k: v for k, v in e.items() if k not in ("id", "at", "actor", "action", "ticket")}
+        table.add_row(
+            str(e["id"]),
+            e["at"][:19].replace("T", " "),
+            e["actor"],
+            e["action"],
+            e["ticket"] or "-",
+            json.dumps(extra, ensure_ascii=False),
+        )
+    Console().print(table)
 
 
 def main() -> None:
