@@ -25,8 +25,11 @@ from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
 from bot.telegram_sender import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
+from conversations.calendar import WorkCalendar
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
+from conversations.followup_service import FollowupService
+from conversations.followups import Rules
 from conversations.form import build_form
 from conversations.i18n import Lang
 from conversations.reporting import ReportingService, utc_now
@@ -57,6 +60,7 @@ class Services:
     reporting: ReportingService
     cases: CaseService
     dispatcher: Dispatcher
+    followups: FollowupService
 
 
 async def open_services(
@@ -88,7 +92,33 @@ async def open_services(
         clock=clock,
     )
     dispatcher = Dispatcher(store, {CHANNEL: TelegramSender(app.bot, store.blobs)}, clock)
-    return Services(store, reporting, cases, dispatcher)
+    followups = FollowupService(
+        store,
+        rules=followup_rules(settings),
+        calendar=WorkCalendar(
+            settings.bot.zone,
+            working_days=settings.sla.count_working_days,
+            extra_holidays=settings.sla.extra_holidays,
+        ),
+        draft_ttl=settings.form.draft_ttl,
+        officer_address=officer_address,
+        lang=Lang(settings.bot.language),
+        clock=clock,
+    )
+    return Services(store, reporting, cases, dispatcher, followups)
+
+
+def followup_rules(settings: Settings) -> Rules:
+    return Rules(
+        evidence_reminder_after=settings.followup.evidence_reminder_after,
+        reminder_interval=settings.followup.reminder_interval,
+        max_reminders=settings.followup.max_reminders,
+        response_deadline=settings.followup.response_deadline,
+        acknowledge_within=settings.sla.acknowledge_within,
+        resolve_within=settings.sla.resolve_within,
+        digest_time=settings.sla.digest_time,
+        erase_identity_after=settings.privacy.erase_identity_after,
+    )
 
 
 def build_app(
@@ -113,6 +143,7 @@ def build_app(
         reporter_chats.dispatcher = services.dispatcher
         officer_group.cases = services.cases
         officer_group.dispatcher = services.dispatcher
+        officer_group.followups = services.followups
         app.bot_data["services"] = services
         await app.bot.set_my_commands(
             [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
@@ -122,6 +153,11 @@ def build_app(
         app.job_queue.run_repeating(
             deliver_due, interval=OUTBOX_INTERVAL_SECONDS, first=0.1, name="outbox"
         )
+        # The database says what is due; these only wake up to look (and once at start).
+        interval = settings.sla.scan_interval.total_seconds()
+        app.job_queue.run_repeating(scan_due, interval=interval, first=0.5, name="followups")
+        digest_at = settings.sla.digest_time.replace(tzinfo=settings.bot.zone)
+        app.job_queue.run_daily(scan_due, time=digest_at, name="digest")
         log.info(
             "wbs-bot started; %s messages waiting in the outbox",
             await services.store.undelivered_count(),
@@ -129,6 +165,10 @@ def build_app(
 
     async def deliver_due(context: ContextTypes.DEFAULT_TYPE) -> None:
         await holder["services"].dispatcher.deliver()
+
+    async def scan_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+        services = holder["services"]
+        await services.dispatcher.deliver(await services.followups.scan())
 
     async def post_shutdown(app: App) -> None:
         services = holder.pop("services", None)

@@ -35,6 +35,7 @@ from conversations.cases import (
     CaseError,
     CaseService,
 )
+from conversations.followup_service import FollowupService
 from conversations.i18n import Lang, Text
 from conversations.workflow import CaseState, Outcome
 
@@ -95,6 +96,7 @@ class TelegramOfficerGroup:
         self.lang = lang
         self.cases: CaseService | None = None
         self.dispatcher: Dispatcher | None = None
+        self.followups: FollowupService | None = None
 
     def register(self, app: App) -> None:
         group = filters.Chat(self.roles.group_id)
@@ -182,8 +184,18 @@ class TelegramOfficerGroup:
             except ValueError:
                 raise Usage from None
         records = await self._cases.store.reports(state)
+        overdue = await self.followups.overdue_tickets() if self.followups else frozenset()
+        flagged = frozenset(await self._cases.store.attention())
         await message.reply_html(
-            case_list(records, self._cases.zone, self.lang, only_open=state is None)
+            case_list(
+                records,
+                self._cases.zone,
+                self.lang,
+                only_open=state is None,
+                now=self._cases.clock(),
+                overdue=overdue,
+                flagged=flagged,
+            )
         )
         return ()
 

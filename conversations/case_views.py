@@ -49,17 +49,20 @@ def case_list(
     only_open: bool,
     now: datetime | None = None,
     overdue: frozenset[str] = frozenset(),
+    flagged: frozenset[str] = frozenset(),
 ) -> str:
+    """One line a case; ⏰ past its deadline, 🚩 waiting for a decision."""
     now = now or datetime.now(zone)
     shown = [r for r in records if not (only_open and r.state in FINAL_STATES)]
     if not shown:
         return (T_NONE_OPEN if only_open else T_NONE).render(lang)
     lines = [T_LIST_TITLE.render(lang, count=len(shown))]
     for r in shown:
-        mark = "⏰ " if r.ticket in overdue else ""
+        mark = ("⏰ " if r.ticket in overdue else "") + ("🚩 " if r.ticket in flagged else "")
         officer = f" · {esc(r.officer)}" if r.officer else ""
         lines.append(
-            f"{mark}<b>{r.ticket}</b> · {esc(r.category)} · {STATE_LABELS[r.state].render(lang)} · "
+            f"{mark}<b>{r.ticket}</b> · {esc(r.category)} · "
+            f"{STATE_LABELS[r.state].render(lang)} · "
             f"{T_DAYS.render(lang, days=age_days(r, now))}{officer}"
         )
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from typing import Any
 
 import aiosqlite
 
+from conversations.followups import CaseClock
 from conversations.i18n import Lang
 from conversations.workflow import FINAL_STATES, CaseState, Outcome
 from storage.blobs import BlobStore
@@ -29,6 +30,7 @@ from storage.vault import Vault
 
 BUSY_TIMEOUT_MS = 5000
 REPORTER_ACTOR = "pelapor"
+SYSTEM_ACTOR = "sistem"
 
 
 class StateConflict(Exception):
@@ -73,6 +75,16 @@ class Session:
     draft: dict[str, Any] | None
     draft_updated_at: datetime | None
     attach_ticket: str | None = None
+
+
+@dataclass(frozen=True)
+class StaleDraft:
+    chat_hash: bytes
+    address: str | None
+    lang: Lang | None
+    draft: dict[str, Any]
+    updated_at: datetime
+    warned: bool
 
 
 @dataclass(frozen=True)
@@ -212,14 +224,21 @@ class Store:
         sealed = self.vault.seal_json(draft, "draft") if draft is not None else None
         async with self._write() as db:
             await db.execute(
-                """INSERT INTO sessions (chat_hash, lang, draft, draft_updated_at)
-                   VALUES (?, ?, ?, ?)
+                """INSERT INTO sessions (chat_hash, chat, lang, draft, draft_updated_at)
+                   VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET
+                     chat = excluded.chat,
                      lang = COALESCE(excluded.lang, sessions.lang),
                      draft = excluded.draft,
                      draft_updated_at = excluded.draft_updated_at,
                      expiry_warned_at = NULL""",
-                (self.chat_hash(address), lang, sealed, _iso(now) if sealed else None),
+                (
+                    self.chat_hash(address),
+                    self.vault.seal(address.encode(), "chat") if sealed else None,
+                    lang,
+                    sealed,
+                    _iso(now) if sealed else None,
+                ),
             )
             return await self._enqueue(db, outbox, now)
 
@@ -382,7 +401,7 @@ class Store:
             sets.append("officer = ?")
             params.append(officer)
         if actor != REPORTER_ACTOR:
-            sets.append("first_action_at = COALESCE(first_action_at, ?)")
+            sets += ["first_action_at = COALESCE(first_action_at, ?)", "attention = NULL"]
             params.append(_iso(now))
         async with self._write(durable=True) as db:
             cursor = await db.execute(
@@ -465,6 +484,157 @@ class Store:
             "SELECT id, at, actor, action, ticket, detail, prev_hash, hash FROM audit ORDER BY id"
         ) as cursor:
             return [dict(row) for row in await cursor.fetchall()]
+
+    # -- follow-ups and retention (what the scheduler finds due) ---------------------------
+
+    async def case_clocks(self) -> list[CaseClock]:
+        """The times that drive follow-ups, for every case that may still have one."""
+        async with self._db.execute(
+            f"""SELECT r.ticket, r.state, r.created_at, r.closed_at, r.identity_erased_at,
+                       r.chat IS NOT NULL AS reachable,
+                       EXISTS (SELECT 1 FROM evidence e WHERE e.report_id = r.id) AS has_evidence
+                FROM reports r
+                WHERE r.state NOT IN ({",".join("?" * len(FINAL_STATES))})
+                   OR r.identity_erased_at IS NULL
+                ORDER BY r.id""",
+            tuple(FINAL_STATES),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        async with self._db.execute(
+            """SELECT ticket, id, at, action FROM audit
+               WHERE action IN ('question', 'reporter_answered') ORDER BY id"""
+        ) as cursor:
+            events = await cursor.fetchall()
+        questions: dict[str, list[tuple[int, datetime]]] = {}
+        answers: dict[str, list[datetime]] = {}
+        for event in events:
+            at = datetime.fromisoformat(event["at"])
+            if event["action"] == "question":
+                questions.setdefault(event["ticket"], []).append((event["id"], at))
+            else:
+                answers.setdefault(event["ticket"], []).append(at)
+        return [
+            CaseClock(
+                ticket=row["ticket"],
+                state=CaseState(row["state"]),
+                created_at=datetime.fromisoformat(row["created_at"]),
+                closed_at=_dt(row["closed_at"]),
+                has_evidence=bool(row["has_evidence"]),
+                questions=questions.get(row["ticket"], []),
+                answers=answers.get(row["ticket"], []),
+                identity_erased=row["identity_erased_at"] is not None,
+                reachable=bool(row["reachable"]),
+            )
+            for row in rows
+        ]
+
+    async def sent_followups(self, keys: Sequence[str]) -> set[str]:
+        if not keys:
+            return set()
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            async with self._db.execute(
+                f"SELECT key FROM followups WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            ) as cursor:
+                found.update(row["key"] for row in await cursor.fetchall())
+        return found
+
+    async def record_followup(
+        self,
+        key: str,
+        kind: str,
+        ticket: str | None,
+        now: datetime,
+        *,
+        messages: Sequence[Outgoing],
+        attention: str | None = None,
+    ) -> bool:
+        """Send a follow-up once: its key and its messages are written together, or not at all."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO followups (key, ticket, kind, sent_at) VALUES (?, ?, ?, ?)",
+                (key, ticket, kind, _iso(now)),
+            )
+            if cursor.rowcount != 1:
+                return False
+            if ticket is not None:  # reminders and deadlines are part of the case's history
+                await self._audit(db, now, SYSTEM_ACTOR, kind, ticket, {})
+            if ticket is not None and attention is not None:
+                await db.execute(
+                    "UPDATE reports SET attention = ? WHERE ticket = ?", (attention, ticket)
+                )
+            await self._enqueue(db, messages, now)
+            return True
+
+    async def attention(self) -> dict[str, str]:
+        """Cases flagged for a decision (e.g. the reporter did not respond)."""
+        async with self._db.execute(
+            "SELECT ticket, attention FROM reports WHERE attention IS NOT NULL"
+        ) as cursor:
+            return {row["ticket"]: row["attention"] async for row in cursor}
+
+    async def erase_identity(self, ticket: str, now: datetime, *, actor: str, key: str) -> bool:
+        """Erase the reporter's identity and chat link; the case stays for the record."""
+        async with self._write(durable=True) as db:
+            cursor = await db.execute(
+                """UPDATE reports SET identity = NULL, chat = NULL, chat_hash = NULL,
+                     identity_erased_at = ? WHERE ticket = ? AND identity_erased_at IS NULL""",
+                (_iso(now), ticket),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "INSERT OR IGNORE INTO followups (key, ticket, kind, sent_at) VALUES (?, ?, ?, ?)",
+                (key, ticket, "erase_identity", _iso(now)),
+            )
+            await self._audit(db, now, actor, "identity_erased", ticket, {})
+            return True
+
+    async def stale_drafts(self, updated_before: datetime) -> list[StaleDraft]:
+        """Drafts untouched since `updated_before`, with whether their owner was warned."""
+        async with self._db.execute(
+            """SELECT chat_hash, chat, lang, draft, draft_updated_at, expiry_warned_at
+               FROM sessions WHERE draft IS NOT NULL AND draft_updated_at <= ?""",
+            (_iso(updated_before),),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [
+            StaleDraft(
+                chat_hash=row["chat_hash"],
+                address=self.vault.open(row["chat"], "chat").decode() if row["chat"] else None,
+                lang=Lang(row["lang"]) if row["lang"] else None,
+                draft=self.vault.open_json(row["draft"], "draft"),
+                updated_at=datetime.fromisoformat(row["draft_updated_at"]),
+                warned=row["expiry_warned_at"] is not None,
+            )
+            for row in rows
+        ]
+
+    async def warn_draft(
+        self, chat_hash: bytes, updated_at: datetime, now: datetime, messages: Sequence[Outgoing]
+    ) -> bool:
+        """Mark the draft warned and queue the warning, unless it changed meanwhile."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                """UPDATE sessions SET expiry_warned_at = ?
+                   WHERE chat_hash = ? AND draft_updated_at = ? AND expiry_warned_at IS NULL""",
+                (_iso(now), chat_hash, _iso(updated_at)),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await self._enqueue(db, messages, now)
+            return True
+
+    async def drop_draft(self, chat_hash: bytes, updated_at: datetime) -> bool:
+        """Delete an expired draft, unless the reporter touched it meanwhile."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                """UPDATE sessions SET draft = NULL, draft_updated_at = NULL, chat = NULL,
+                     expiry_warned_at = NULL WHERE chat_hash = ? AND draft_updated_at = ?""",
+                (chat_hash, _iso(updated_at)),
+            )
+            return cursor.rowcount == 1
 
     # -- the audit chain ------------------------------------------------------------------
 
@@ -648,6 +818,33 @@ class Store:
         ) as cursor:
             row = await cursor.fetchone()
         return _dt(row[0]) if row else None
+
+    # -- for the officer CLI (wbs-officer) ------------------------------------------------
+
+    async def record(
+        self,
+        now: datetime,
+        actor: str,
+        action: str,
+        ticket: str | None,
+        detail: dict[str, Any],
+    ) -> None:
+        """Append one audit entry and nothing else (e.g. an export of the register)."""
+        async with self._write(durable=True) as db:
+            await self._audit(db, now, actor, action, ticket, detail)
+
+    async def last_actor_name(self, actor: str) -> str | None:
+        """The name (`detail["by"]`) an actor id last acted under, e.g. an officer's Telegram
+        name for `wbs-officer --as <user id>`; None if it never acted with one."""
+        async with self._db.execute(
+            "SELECT detail FROM audit WHERE actor = ? ORDER BY id DESC LIMIT 50", (actor,)
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for row in rows:
+            name = self.vault.open_json(row["detail"], "audit").get("by")
+            if isinstance(name, str) and name.strip():
+                return name
+        return None
 
 
 def audit_hash(

@@ -90,6 +90,37 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN attach_ticket TEXT;
     """,
+    # 3: follow-ups sent once each; draft owners reachable for the expiry warning
+    """
+    CREATE TABLE followups (
+        key TEXT PRIMARY KEY,                -- e.g. "WBS-2026-0007:question:42:reminder:1"
+        ticket TEXT,
+        kind TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN chat BLOB;     -- sealed "channel:chat id"
+    ALTER TABLE reports ADD COLUMN attention TEXT; -- e.g. "no_response", until an officer acts
+    """,
+    # 4: WhatsApp: the webhook inbox (each message id once, processed in order per chat) and
+    #    the 24-hour customer-service window per chat
+    """
+    CREATE TABLE whatsapp_inbox (
+        id INTEGER PRIMARY KEY,
+        message_hash BLOB NOT NULL UNIQUE,   -- keyed hash of the WhatsApp message id
+        chat_hash BLOB NOT NULL,             -- keyed hash of "whatsapp:<wa_id>"
+        message BLOB,                        -- sealed JSON of the message; NULL once processed
+        received_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        done_at TEXT
+    );
+    CREATE INDEX whatsapp_inbox_pending ON whatsapp_inbox (chat_hash, id) WHERE done_at IS NULL;
+    CREATE TABLE whatsapp_window (
+        chat_hash BLOB PRIMARY KEY,
+        last_inbound_at TEXT,                -- the reporter's last message: free-form for 24 h
+        template_sent_at TEXT                -- the follow-up template, sent once per wait
+    );
+    """,
 )
 
 
