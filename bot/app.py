@@ -19,12 +19,15 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.dispatcher import Dispatcher
+from bot.errors import on_error
 from bot.http import AiohttpRequest
 from bot.settings import Settings
 from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
 from bot.telegram_sender import TelegramSender
 from bot.update_processor import PerChatUpdateProcessor
+from bot.whatsapp import CHANNEL as WHATSAPP
+from bot.whatsapp import channel_for
 from conversations.calendar import WorkCalendar
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
@@ -135,6 +138,7 @@ def build_app(
     )
     officer_group = TelegramOfficerGroup(roles, Lang(settings.bot.language))
     holder: dict[str, Services] = {}
+    whatsapp = channel_for(settings, clock)  # None unless whatsapp.enabled
 
     async def post_init(app: App) -> None:
         services = await open_services(settings, app, clock)
@@ -145,6 +149,10 @@ def build_app(
         officer_group.dispatcher = services.dispatcher
         officer_group.followups = services.followups
         app.bot_data["services"] = services
+        if whatsapp is not None:  # the webhook server, and a sender for whatsapp: addresses
+            sender = await whatsapp.start(services.store, services.reporting, services.dispatcher)
+            services.dispatcher.senders = {**services.dispatcher.senders, WHATSAPP: sender}
+            app.bot_data["whatsapp"] = whatsapp
         await app.bot.set_my_commands(
             [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
         )
@@ -171,6 +179,8 @@ def build_app(
         await services.dispatcher.deliver(await services.followups.scan())
 
     async def post_shutdown(app: App) -> None:
+        if whatsapp is not None:  # before the store closes: messages in hand finish
+            await whatsapp.stop()
         services = holder.pop("services", None)
         if services is not None:
             await services.store.close()
@@ -190,6 +200,7 @@ def build_app(
         # PTB types the builder for rate limiters without retry arguments; this one takes an int.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     app = builder.build()
+    app.add_error_handler(on_error)
     officer_group.register(app)  # first: the group's handlers must see group updates
     reporter_chats.register(app)
     return app

@@ -21,6 +21,7 @@ from telegram.ext import (
 )
 
 from bot.dispatcher import Dispatcher
+from bot.errors import log_failure
 from conversations import texts
 from conversations.engine import Pressed, SharedContact, Typed, Unsupported
 from conversations.reporting import Chat, ReportingService
@@ -91,7 +92,7 @@ class TelegramReporterChats:
             try:
                 await handler(update, context)
             except Exception as exc:
-                log.exception("update %s failed: %s", update.update_id, type(exc).__name__)
+                log_failure(log, f"update {update.update_id}", exc)
                 chat = update.effective_chat
                 if chat is not None and chat.type == ChatType.PRIVATE:
                     with contextlib.suppress(TelegramError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -18,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.dispatcher import RetryLater, Undeliverable
-from conversations.i18n import Text
+from conversations.i18n import Lang, Text
 from storage.blobs import BlobStore
 from storage.database import QueuedMessage
 
@@ -28,20 +29,16 @@ Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
 def markup(payload: Mapping[str, Any]) -> Markup:
-    """Inline buttons for choices; Telegram's contact button when the phone is asked."""
+    """Inline buttons for choices; Telegram's contact button while the phone is asked."""
     if payload.get("ask_contact"):
+        label = SHARE_NUMBER.render(Lang(payload.get("lang", Lang.ID)))
         return ReplyKeyboardMarkup(
-            [
-                [
-                    KeyboardButton(
-                        SHARE_NUMBER.id if payload.get("lang") != "en" else SHARE_NUMBER.en,
-                        request_contact=True,
-                    )
-                ]
-            ],
+            [[KeyboardButton(label, request_contact=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )
+    if payload.get("close_contact"):
+        return ReplyKeyboardRemove()
     rows = payload.get("buttons") or []
     if rows:
         return InlineKeyboardMarkup(
@@ -50,8 +47,6 @@ def markup(payload: Mapping[str, Any]) -> Markup:
                 for row in rows
             ]
         )
-    if payload.get("remove_keyboard"):
-        return ReplyKeyboardRemove()
     return None
 
 
@@ -64,11 +59,9 @@ class TelegramSender:
         try:
             sent = await self._send(int(chat_id), message.payload)
         except RetryAfter as exc:
-            after = exc.retry_after
-            raise RetryLater(
-                "flood control",
-                after.total_seconds() if hasattr(after, "total_seconds") else float(after),
-            ) from exc
+            after = exc.retry_after  # seconds, or a timedelta when PTB_TIMEDELTA is set
+            seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
+            raise RetryLater("flood control", seconds) from exc
         except Forbidden as exc:
             raise Undeliverable(f"forbidden: {exc.message}") from exc
         except BadRequest as exc:

@@ -114,13 +114,15 @@ class Prompt:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    ask_contact: bool = False
+    ask_contact: bool = False  # offer the channel's "share my number"
+    close_contact: bool = False  # that offer is over: take the channel's keyboard away
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
             "ask_contact": self.ask_contact,
+            "close_contact": self.close_contact,
         }
 
     @classmethod
@@ -129,6 +131,7 @@ class Prompt:
             text=data["text"],
             buttons=tuple(tuple(Button(lbl, d) for lbl, d in row) for row in data["buttons"]),
             ask_contact=bool(data.get("ask_contact")),
+            close_contact=bool(data.get("close_contact")),
         )
 
 
@@ -204,6 +207,7 @@ T_USE_SUMMARY_BUTTONS = Text(
     "Contoh: Kirim Laporan.",
     "Please press one of the buttons under the summary, or type its name. Example: Kirim Laporan.",
 )
+T_PHONE_SAVED = Text("✅ Nomor {phone} tersimpan.", "✅ Number {phone} saved.")
 T_OWN_NUMBER = Text(
     "Mohon bagikan nomor Anda sendiri, atau ketik nomornya. Contoh: 0812-3456-7890",
     "Please share your own number, or type it. Example: 0812-3456-7890",
@@ -369,6 +373,10 @@ class FormEngine:
         applicable = {s.id for s in self.form.applicable(answers)}
         answers = {k: v for k, v in answers.items() if k in applicable}
         draft = replace(draft, answers=answers, editing=None, pending=None)
+        if spec.kind is Kind.PHONE:
+            # Confirm the number, and take the "share my number" keyboard off the screen.
+            saved = Prompt(T_PHONE_SAVED.render(lang, phone=_esc(str(stored))), close_contact=True)
+            return Step(draft, (saved, self.prompt(draft, lang)))
         return Step(draft, (self.prompt(draft, lang),))
 
     def _press(self, draft: Draft, qid: str, action: str, lang: Lang) -> Step:

@@ -267,14 +267,14 @@ class ReportingService:
 
     async def _say(self, chat: Chat, lang: Lang, *prompts: Prompt) -> list[str]:
         await self.store.enqueue(
-            [Outgoing(chat.address, message(p), "reply") for p in prompts], self.clock()
+            [Outgoing(chat.address, message(p, lang=lang), "reply") for p in prompts], self.clock()
         )
         return [chat.address]
 
     async def _apply(self, chat: Chat, before: Draft | None, step: Step, lang: Lang) -> list[str]:
         if step.submit and step.draft is not None:
             return await self._submit(chat, step.draft, lang)
-        replies = [Outgoing(chat.address, message(p), "reply") for p in step.prompts]
+        replies = [Outgoing(chat.address, message(p, lang=lang), "reply") for p in step.prompts]
         await self.store.save_session(
             chat.address,
             self.clock(),

@@ -53,6 +53,9 @@ async def test_files_stickers_and_other_peoples_numbers_are_refused_politely(
     fake.send_contact(reporter.user, "6281299998888", own=False)
     await reporter.expect("nomor Anda sendiri")
     await reporter.expect("Telepon Pelapor")
+    saved = await reporter.answer("0812-3456-7890", then="+6281234567890 tersimpan")
+    assert saved.reply_markup == {"remove_keyboard": True}  # the share button is gone
+    await reporter.expect("Email Pelapor")
 
 
 async def test_the_command_menu_is_registered_for_private_chats(
