@@ -13,6 +13,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Protocol
 
 from storage.database import QueuedMessage, Store
@@ -21,6 +22,11 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
 MAX_ATTEMPTS = 50  # about a week of retries at the longest back-off
+
+
+class NotSent(Enum):
+    RETRY = "retry"  # failed for now: the chat's later messages wait behind it
+    GONE = "gone"  # can never be delivered (recorded as failed): later messages may go
 
 
 class RetryLater(Exception):
@@ -65,22 +71,29 @@ class Dispatcher:
 
     async def _deliver_chat(self, items: list[QueuedMessage]) -> int:
         async with self._slots:
-            delivered = 0
-            for position, item in enumerate(items):
-                if not await self._deliver_one(item):
-                    # Keep the chat's order: the rest waits behind the failed message.
-                    await self.store.release([later.id for later in items[position + 1 :]])
-                    break
-                delivered += 1
-            return delivered
+            delivered: list[tuple[int, str | None]] = []
+            try:
+                for position, item in enumerate(items):
+                    outcome = await self._deliver_one(item)
+                    if outcome is NotSent.RETRY:
+                        # Keep the chat's order: the rest waits behind the failed message.
+                        await self.store.release([later.id for later in items[position + 1 :]])
+                        break
+                    if outcome is not NotSent.GONE:
+                        delivered.append((item.id, outcome or None))
+            finally:
+                await self.store.mark_sent_many(delivered, self.clock())  # one write per chat
+            return len(delivered)
 
-    async def _deliver_one(self, item: QueuedMessage) -> bool:
+    async def _deliver_one(self, item: QueuedMessage) -> str | NotSent:
+        """The channel's message id ("" if it gave none), or why it was not sent."""
         channel, _, chat_id = item.address.partition(":")
         sender = self.senders.get(channel)
-        now = self.clock()
         if sender is None:
-            await self.store.mark_retry(item.id, now + MAX_BACKOFF, f"no sender for {channel}")
-            return False
+            await self.store.mark_retry(
+                item.id, self.clock() + MAX_BACKOFF, f"no sender for {channel}"
+            )
+            return NotSent.RETRY
         try:
             delivered_id = await sender.send(chat_id, item)
         except Undeliverable as exc:
@@ -88,11 +101,11 @@ class Dispatcher:
                 "outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc
             )
             await self.store.mark_failed(item.id, self.clock(), str(exc))
-            return True  # nothing will ever change that; later messages may still go
+            return NotSent.GONE
         except RetryLater as exc:
             if item.attempts + 1 >= MAX_ATTEMPTS:
                 await self.store.mark_failed(item.id, self.clock(), f"gave up: {exc}")
-                return True
+                return NotSent.GONE
             delay = (
                 timedelta(seconds=exc.after)
                 if exc.after is not None
@@ -100,6 +113,5 @@ class Dispatcher:
             )
             log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, exc)
             await self.store.mark_retry(item.id, self.clock() + delay, str(exc))
-            return False
-        await self.store.mark_sent(item.id, self.clock(), delivered_id)
-        return True
+            return NotSent.RETRY
+        return delivered_id or ""

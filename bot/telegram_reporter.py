@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import logging
@@ -116,14 +117,24 @@ class TelegramReporterChats:
     async def _pressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        await query.answer()
         message = query.message
         if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
+            await query.answer()
             return
-        if not (query.data or "").startswith("menu:"):  # the welcome menu stays usable
-            await self._mark_choice(message, query.data or "")
-        chat = Chat(CHANNEL, str(message.chat.id))
-        await self._flush(await self._reporting.event(chat, Pressed(query.data or "")))
+        data = query.data or ""
+
+        async def acknowledge() -> None:
+            """Stop the button's spinner and mark the choice: cosmetic, so it runs alongside."""
+            with contextlib.suppress(TelegramError):
+                await query.answer()
+            if not data.startswith("menu:"):  # the welcome menu stays usable
+                await self._mark_choice(message, data)
+
+        async def answer() -> None:
+            chat = Chat(CHANNEL, str(message.chat.id))
+            await self._flush(await self._reporting.event(chat, Pressed(data)))
+
+        await asyncio.gather(acknowledge(), answer())
 
     @staticmethod
     async def _mark_choice(message: Message, data: str) -> None:

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -28,6 +28,7 @@ from storage.blobs import BlobStore
 from storage.migrations import migrate
 from storage.vault import Vault
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 REPORTER_ACTOR = "pelapor"
 SYSTEM_ACTOR = "sistem"
@@ -190,17 +191,41 @@ class Store:
                 if durable:
                     await self._db.execute("PRAGMA synchronous = NORMAL")
 
+    async def _transact(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
+        """Run `work` as one transaction in a single hop to the database thread.
+
+        A transaction written as awaited statements costs one event-loop round trip per
+        statement, and the write lock is held across all of them; under load that is most of
+        the bot's time (benchmarks/form_load.py). Here the whole transaction, with its BEGIN
+        and COMMIT, runs on aiosqlite's thread at once. A caller cancelled meanwhile cannot
+        leave it half open: the thread finishes or rolls back by itself.
+        """
+        async with self._lock:
+            # aiosqlite's own way of running a function on its thread (all its methods use it).
+            result: T = await self._db._execute(  # type: ignore[no-untyped-call]
+                _in_transaction, self._db._conn, work, durable
+            )
+            return result
+
+    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """A read in a single hop to the database thread."""
+        result: T = await self._db._execute(work, self._db._conn)  # type: ignore[no-untyped-call]
+        return result
+
     def chat_hash(self, address: str) -> bytes:
         return self.vault.lookup_hash(address)
 
     # -- chat sessions and drafts ---------------------------------------------------------
 
     async def session(self, address: str) -> Session:
-        async with self._db.execute(
-            "SELECT lang, draft, draft_updated_at, attach_ticket FROM sessions WHERE chat_hash = ?",
-            (self.chat_hash(address),),
-        ) as cursor:
-            row = await cursor.fetchone()
+        chat_hash = self.chat_hash(address)
+        row = await self._read(
+            lambda db: db.execute(
+                """SELECT lang, draft, draft_updated_at, attach_ticket FROM sessions
+                   WHERE chat_hash = ?""",
+                (chat_hash,),
+            ).fetchone()
+        )
         if row is None:
             return Session(None, None, None)
         draft = self.vault.open_json(row["draft"], "draft") if row["draft"] else None
@@ -222,8 +247,17 @@ class Store:
     ) -> list[int]:
         """Save the draft (None deletes it) and queue the replies in one transaction."""
         sealed = self.vault.seal_json(draft, "draft") if draft is not None else None
-        async with self._write() as db:
-            await db.execute(
+        params = (
+            self.chat_hash(address),
+            self.vault.seal(address.encode(), "chat") if sealed else None,
+            lang,
+            sealed,
+            _iso(now) if sealed else None,
+        )
+        rows = self._outbox_rows(outbox, now)
+
+        def work(db: sqlite3.Connection) -> list[int]:
+            db.execute(
                 """INSERT INTO sessions (chat_hash, chat, lang, draft, draft_updated_at)
                    VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET
@@ -232,15 +266,11 @@ class Store:
                      draft = excluded.draft,
                      draft_updated_at = excluded.draft_updated_at,
                      expiry_warned_at = NULL""",
-                (
-                    self.chat_hash(address),
-                    self.vault.seal(address.encode(), "chat") if sealed else None,
-                    lang,
-                    sealed,
-                    _iso(now) if sealed else None,
-                ),
+                params,
             )
-            return await self._enqueue(db, outbox, now)
+            return _insert_outbox(db, rows)
+
+        return await self._transact(work)
 
     async def set_language(self, address: str, lang: Lang) -> None:
         async with self._write() as db:
@@ -688,31 +718,34 @@ class Store:
 
     # -- the outbox -----------------------------------------------------------------------
 
+    def _outbox_rows(self, messages: Sequence[Outgoing], now: datetime) -> list[tuple[Any, ...]]:
+        """Outbox rows, sealed here (on the event loop) so the database thread only writes."""
+        return [
+            (
+                self.chat_hash(message.address),
+                self.vault.seal(message.address.encode(), "recipient"),
+                message.kind,
+                message.ticket,
+                self.vault.seal_json(message.payload, "payload"),
+                _iso(now),
+                _iso(now),
+            )
+            for message in messages
+        ]
+
     async def _enqueue(
         self, db: aiosqlite.Connection, messages: Sequence[Outgoing], now: datetime
     ) -> list[int]:
         ids = []
-        for message in messages:
-            cursor = await db.execute(
-                """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,
-                     created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    self.chat_hash(message.address),
-                    self.vault.seal(message.address.encode(), "recipient"),
-                    message.kind,
-                    message.ticket,
-                    self.vault.seal_json(message.payload, "payload"),
-                    _iso(now),
-                    _iso(now),
-                ),
-            )
+        for row in self._outbox_rows(messages, now):
+            cursor = await db.execute(INSERT_OUTBOX, row)
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
         return ids
 
     async def enqueue(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
-        async with self._write() as db:
-            return await self._enqueue(db, messages, now)
+        rows = self._outbox_rows(messages, now)
+        return await self._transact(lambda db: _insert_outbox(db, rows))
 
     async def claim_due(
         self,
@@ -727,35 +760,42 @@ class Store:
         A recipient whose oldest undelivered message is waiting for a retry (or claimed by
         another sender) gets nothing newer either, so a chat never sees messages out of order.
         """
-        wanted = {self.chat_hash(a) for a in addresses} if addresses is not None else None
-        async with self._write() as db:
+        wanted = sorted({self.chat_hash(a) for a in addresses}) if addresses is not None else None
+        stamp = _iso(now)
+        lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
+
+        def work(db: sqlite3.Connection) -> list[sqlite3.Row]:
+            query = """SELECT id, recipient_hash, recipient, kind, ticket, payload, attempts,
+                              due_at, claimed_until
+                       FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"""
+            params: list[Any] = []
+            if wanted is not None:
+                query += f" AND recipient_hash IN ({','.join('?' * len(wanted))})"
+                params += wanted
             blocked: set[bytes] = set()
-            taken = []
-            stamp = _iso(now)
-            # No LIMIT on the scan: however many messages wait behind blocked chats (or belong
-            # to chats not wanted), the due ones further on must still be reached.
-            async with db.execute(
-                """SELECT id, recipient_hash, recipient, kind, ticket, payload, attempts,
-                          due_at, claimed_until
-                   FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
-                   ORDER BY id"""
-            ) as cursor:
-                async for row in cursor:
-                    recipient = row["recipient_hash"]
-                    if recipient in blocked or (wanted is not None and recipient not in wanted):
-                        continue
-                    busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
-                    if busy or row["due_at"] > stamp:
-                        blocked.add(recipient)
-                        continue
-                    taken.append(row)
-                    if len(taken) >= limit:
-                        break
-            lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
-            await db.executemany(
+            taken: list[sqlite3.Row] = []
+            # No LIMIT on the scan: however many messages wait behind blocked chats, the due
+            # ones further on must still be reached.
+            for row in db.execute(query + " ORDER BY id", params):
+                recipient = row["recipient_hash"]
+                if recipient in blocked:
+                    continue
+                busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
+                if busy or row["due_at"] > stamp:
+                    blocked.add(recipient)
+                    continue
+                taken.append(row)
+                if len(taken) >= limit:
+                    break
+            db.executemany(
                 "UPDATE outbox SET claimed_until = ? WHERE id = ?",
                 [(lease, row["id"]) for row in taken],
             )
+            return taken
+
+        if wanted == []:
+            return []
+        taken = await self._transact(work)
         return [
             QueuedMessage(
                 row["id"],
@@ -769,12 +809,22 @@ class Store:
         ]
 
     async def mark_sent(self, message_id: int, now: datetime, delivered_id: str | None) -> None:
-        async with self._write() as db:
-            await db.execute(
+        await self.mark_sent_many([(message_id, delivered_id)], now)
+
+    async def mark_sent_many(
+        self, delivered: Sequence[tuple[int, str | None]], now: datetime
+    ) -> None:
+        """Record deliveries (outbox id, the channel's message id) in one transaction."""
+        rows = [(_iso(now), delivered_id, message_id) for message_id, delivered_id in delivered]
+        if not rows:
+            return
+        await self._transact(
+            lambda db: db.executemany(
                 """UPDATE outbox SET sent_at = ?, delivered_id = ?, claimed_until = NULL,
                      attempts = attempts + 1 WHERE id = ?""",
-                (_iso(now), delivered_id, message_id),
+                rows,
             )
+        )
 
     async def mark_retry(self, message_id: int, due: datetime, error: str) -> None:
         async with self._write() as db:
@@ -842,9 +892,195 @@ class Store:
             rows = await cursor.fetchall()
         for row in rows:
             name = self.vault.open_json(row["detail"], "audit").get("by")
-            if isinstance(name, str) and name.strip():
+            if isinstance(name, str) and name.strip() and name != actor:
                 return name
         return None
+
+    # -- WhatsApp: the webhook inbox and the 24-hour window (bot/whatsapp) -----------------
+    # Message ids and numbers are looked up by keyed hash; the messages themselves are sealed
+    # and dropped once processed. Only times are kept in clear.
+
+    async def whatsapp_accept(
+        self, items: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> list[str]:
+        """Keep webhook messages `(message id, address, message)` until processed, each id once.
+
+        Durable before the webhook is answered: Meta does not send an acknowledged message
+        again. Returns the addresses that got a new message (a repeated id is ignored).
+        """
+        fresh: list[str] = []
+        async with self._write(durable=True) as db:
+            for message_id, address, message in items:
+                cursor = await db.execute(
+                    """INSERT OR IGNORE INTO whatsapp_inbox
+                         (message_hash, chat_hash, message, received_at, due_at)
+                       VALUES (?, ?, ?, ?, ?)""",
+                    (
+                        self.vault.lookup_hash("whatsapp-message:" + message_id),
+                        self.chat_hash(address),
+                        self.vault.seal_json(
+                            {"address": address, "message": message}, "whatsapp_inbox"
+                        ),
+                        _iso(now),
+                        _iso(now),
+                    ),
+                )
+                if cursor.rowcount == 1 and address not in fresh:
+                    fresh.append(address)
+        return fresh
+
+    async def whatsapp_pending(
+        self, *, address: str | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """Messages not yet processed, oldest first: id, address, message, attempts, due_at."""
+        where, params = "WHERE done_at IS NULL", []
+        if address is not None:
+            where += " AND chat_hash = ?"
+            params.append(self.chat_hash(address))
+        async with self._db.execute(
+            f"""SELECT id, message, attempts, due_at FROM whatsapp_inbox {where}
+                ORDER BY id LIMIT ?""",
+            (*params, limit),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        found = []
+        for row in rows:
+            content = self.vault.open_json(row["message"], "whatsapp_inbox")
+            found.append(
+                {
+                    "id": row["id"],
+                    "address": content["address"],
+                    "message": content["message"],
+                    "attempts": row["attempts"],
+                    "due_at": datetime.fromisoformat(row["due_at"]),
+                }
+            )
+        return found
+
+    async def whatsapp_processed(self, row_id: int, now: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE whatsapp_inbox SET done_at = ?, message = NULL WHERE id = ?",
+                (_iso(now), row_id),
+            )
+
+    async def whatsapp_retry(self, row_id: int, due: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE whatsapp_inbox SET due_at = ?, attempts = attempts + 1 WHERE id = ?",
+                (_iso(due), row_id),
+            )
+
+    async def whatsapp_prune(self, before: datetime) -> int:
+        """Forget processed message ids older than `before` (Meta retries for 7 days at most)."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "DELETE FROM whatsapp_inbox WHERE done_at IS NOT NULL AND done_at < ?",
+                (_iso(before),),
+            )
+            return cursor.rowcount
+
+    async def whatsapp_inbound(self, address: str, at: datetime, now: datetime) -> int:
+        """The reporter wrote at `at`: the window is open, and what waited for it is due now.
+
+        Returns how many queued messages were waiting (for the window, or for a retry).
+        """
+        chat_hash = self.chat_hash(address)
+        async with self._write() as db:
+            await db.execute(
+                """INSERT INTO whatsapp_window (chat_hash, last_inbound_at) VALUES (?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET last_inbound_at = MAX(
+                     COALESCE(whatsapp_window.last_inbound_at, ''), excluded.last_inbound_at)""",
+                (chat_hash, _iso(at)),
+            )
+            cursor = await db.execute(
+                """UPDATE outbox SET due_at = ? WHERE recipient_hash = ? AND sent_at IS NULL
+                     AND failed_at IS NULL AND due_at > ?""",
+                (_iso(now), chat_hash, _iso(now)),
+            )
+            return cursor.rowcount
+
+    async def whatsapp_window(self, address: str) -> tuple[datetime | None, datetime | None]:
+        """(the reporter's last message, the last follow-up template) for this chat."""
+        async with self._db.execute(
+            "SELECT last_inbound_at, template_sent_at FROM whatsapp_window WHERE chat_hash = ?",
+            (self.chat_hash(address),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None, None
+        return _dt(row["last_inbound_at"]), _dt(row["template_sent_at"])
+
+    async def whatsapp_template_sent(self, address: str, at: datetime) -> None:
+        async with self._write() as db:
+            await db.execute(
+                """INSERT INTO whatsapp_window (chat_hash, template_sent_at) VALUES (?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET
+                     template_sent_at = excluded.template_sent_at""",
+                (self.chat_hash(address), _iso(at)),
+            )
+
+    async def whatsapp_queued_after(self, address: str, since: datetime) -> bool:
+        """Whether a message for this chat was queued after `since` and still waits."""
+        async with self._db.execute(
+            """SELECT 1 FROM outbox WHERE recipient_hash = ? AND sent_at IS NULL
+                 AND failed_at IS NULL AND created_at > ? LIMIT 1""",
+            (self.chat_hash(address), _iso(since)),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def whatsapp_window_closed(self, address: str, closed_before: datetime) -> None:
+        """WhatsApp says the window is closed: the last inbound is at least that old."""
+        async with self._write() as db:
+            await db.execute(
+                """UPDATE whatsapp_window SET last_inbound_at = MIN(last_inbound_at, ?)
+                   WHERE chat_hash = ?""",
+                (_iso(closed_before), self.chat_hash(address)),
+            )
+
+    async def whatsapp_resend(self, address: str, delivered_id: str, now: datetime) -> bool:
+        """A message WhatsApp accepted but later failed to deliver goes back into the queue."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                """UPDATE outbox SET sent_at = NULL, delivered_id = NULL, due_at = ?,
+                     claimed_until = NULL, last_error = 'failed after sending; sent again'
+                   WHERE recipient_hash = ? AND delivered_id = ? AND sent_at IS NOT NULL""",
+                (_iso(now), self.chat_hash(address), delivered_id),
+            )
+            return cursor.rowcount > 0
+
+
+INSERT_OUTBOX = """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,
+    created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _insert_outbox(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:
+    ids = []
+    for row in rows:
+        cursor = db.execute(INSERT_OUTBOX, row)
+        assert cursor.lastrowid is not None
+        ids.append(cursor.lastrowid)
+    return ids
+
+
+def _in_transaction(
+    db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], durable: bool
+) -> T:
+    """Runs on the database thread: BEGIN IMMEDIATE, the work, COMMIT (or ROLLBACK)."""
+    if durable:
+        db.execute("PRAGMA synchronous = FULL")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+    finally:
+        if durable:
+            db.execute("PRAGMA synchronous = NORMAL")
 
 
 def audit_hash(
