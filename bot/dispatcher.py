@@ -21,7 +21,7 @@ from storage.database import QueuedMessage, Store
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
-MAX_ATTEMPTS = 50  # about a week of retries at the longest back-off
+GIVE_UP_AFTER = timedelta(days=7)  # a week of outage is not "temporary" any more
 
 
 class NotSent(Enum):
@@ -59,10 +59,17 @@ class Dispatcher:
         self.senders = senders
         self.clock = clock
         self._slots = asyncio.Semaphore(parallel_chats)
+        self._in_flight: set[str] = set()  # chats this process is sending to right now
 
     async def deliver(self, addresses: Sequence[str] | None = None) -> int:
-        """Send what is due (for these addresses, or all); returns how many were delivered."""
-        claimed = await self.store.claim_due(self.clock(), addresses=addresses)
+        """Send what is due (for these addresses, or all); returns how many were delivered.
+
+        A chat already being sent to is skipped, however long its sending takes (the rate
+        limiter, a large upload): its new messages follow in the next round, in order.
+        """
+        claimed = await self.store.claim_due(
+            self.clock(), addresses=addresses, busy=frozenset(self._in_flight)
+        )
         by_chat: dict[str, list[QueuedMessage]] = defaultdict(list)
         for item in claimed:
             by_chat[item.address].append(item)
@@ -70,6 +77,8 @@ class Dispatcher:
         return sum(results)
 
     async def _deliver_chat(self, items: list[QueuedMessage]) -> int:
+        address = items[0].address
+        self._in_flight.add(address)
         async with self._slots:
             delivered: list[tuple[int, str | None]] = []
             try:
@@ -83,6 +92,7 @@ class Dispatcher:
                         delivered.append((item.id, outcome or None))
             finally:
                 await self.store.mark_sent_many(delivered, self.clock())  # one write per chat
+                self._in_flight.discard(address)
             return len(delivered)
 
     async def _deliver_one(self, item: QueuedMessage) -> str | NotSent:
@@ -102,16 +112,21 @@ class Dispatcher:
             )
             await self.store.mark_failed(item.id, self.clock(), str(exc))
             return NotSent.GONE
-        except RetryLater as exc:
-            if item.attempts + 1 >= MAX_ATTEMPTS:
-                await self.store.mark_failed(item.id, self.clock(), f"gave up: {exc}")
+        except Exception as exc:  # RetryLater, or anything unexpected: try again, counted
+            after = exc.after if isinstance(exc, RetryLater) else None
+            reason = str(exc) if isinstance(exc, RetryLater) else f"unexpected {type(exc).__name__}"
+            if item.created_at is not None and self.clock() - item.created_at > GIVE_UP_AFTER:
+                log.error(
+                    "outbox %s (%s, %s): gave up after a week", item.id, item.kind, item.ticket
+                )
+                await self.store.mark_failed(item.id, self.clock(), f"gave up: {reason}")
                 return NotSent.GONE
             delay = (
-                timedelta(seconds=exc.after)
-                if exc.after is not None
+                timedelta(seconds=after)
+                if after is not None
                 else min(timedelta(seconds=2 ** min(item.attempts, 10)), MAX_BACKOFF)
             )
-            log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, exc)
-            await self.store.mark_retry(item.id, self.clock() + delay, str(exc))
+            log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, reason)
+            await self.store.mark_retry(item.id, self.clock() + delay, reason)
             return NotSent.RETRY
         return delivered_id or ""

@@ -195,6 +195,11 @@ class Settings(BaseSettings):
                 "telegram.officer_chat_id: not set. Put the officers' group id here "
                 "(a negative number such as -1001234567890)."
             )
+        if self.telegram.webhook_url and len(self.telegram.webhook_secret) < 16:
+            problems.append(
+                "telegram.webhook_secret: needed with telegram.webhook_url (at least 16 "
+                "characters of A-Z, a-z, 0-9, _ and -), so that only Telegram can post updates."
+            )
         if self.whatsapp.enabled:
             for key in ("phone_number_id", "access_token", "app_secret", "verify_token"):
                 if not getattr(self.whatsapp, key):

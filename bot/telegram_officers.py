@@ -26,6 +26,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 
 from bot.dispatcher import Dispatcher
 from bot.telegram_reporter import CHANNEL, App, Handler
+from bot.telegram_text import split_html
 from conversations.case_views import case_detail, case_list
 from conversations.cases import (
     CALLED,
@@ -91,15 +92,16 @@ class Roles:
 
 
 class TelegramOfficerGroup:
-    def __init__(self, roles: Roles, lang: Lang) -> None:
+    def __init__(self, roles: Roles, lang: Lang, services: Sequence[str] = ()) -> None:
         self.roles = roles
         self.lang = lang
+        self.services = tuple(services)
         self.cases: CaseService | None = None
         self.dispatcher: Dispatcher | None = None
         self.followups: FollowupService | None = None
 
     def register(self, app: App) -> None:
-        group = filters.Chat(self.roles.group_id)
+        group = filters.Chat(self.roles.group_id) & filters.UpdateType.MESSAGE  # not edits
         commands: dict[str, Callable[[Actor, list[str], Message], Awaitable[Sequence[str]]]] = {
             "kasus": self._list,
             "lihat": self._show,
@@ -164,6 +166,12 @@ class TelegramOfficerGroup:
 
         return handle
 
+    @staticmethod
+    async def _reply(message: Message, text: str) -> None:
+        """A direct answer in the group, split at line breaks to fit Telegram's limit."""
+        for part in split_html(text):
+            await message.reply_html(part)
+
     async def _flush(self, addresses: Sequence[str]) -> None:
         if addresses and self.dispatcher is not None:
             await self.dispatcher.deliver(addresses)
@@ -186,7 +194,8 @@ class TelegramOfficerGroup:
         records = await self._cases.store.reports(state)
         overdue = await self.followups.overdue_tickets() if self.followups else frozenset()
         flagged = frozenset(await self._cases.store.attention())
-        await message.reply_html(
+        await self._reply(
+            message,
             case_list(
                 records,
                 self._cases.zone,
@@ -195,7 +204,7 @@ class TelegramOfficerGroup:
                 now=self._cases.clock(),
                 overdue=overdue,
                 flagged=flagged,
-            )
+            ),
         )
         return ()
 
@@ -203,7 +212,7 @@ class TelegramOfficerGroup:
         name, _ = self._case_and_text(words, need_text=False)
         record = await self._cases.find(name)
         history = await self._cases.store.history(record.ticket)
-        await message.reply_html(case_detail(record, history, self._cases.zone, self.lang))
+        await self._reply(message, case_detail(record, history, self._cases.zone, self.lang))
         return ()
 
     async def _take(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
@@ -268,8 +277,8 @@ class TelegramOfficerGroup:
             except ValueError:
                 raise Usage from None
         records = await self._cases.store.reports()
-        stats = compute(records, month=month, zone=self._cases.zone)
-        await message.reply_html(render_text(stats, self.lang))
+        stats = compute(records, month=month, zone=self._cases.zone, services=self.services)
+        await self._reply(message, render_text(stats, self.lang))
         await message.reply_photo(
             stats_chart(stats), caption=f"Statistik WBS {month or ''}".strip()
         )

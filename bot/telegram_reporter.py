@@ -60,7 +60,8 @@ class TelegramReporterChats:
         self.dispatcher: Dispatcher | None = None
 
     def register(self, app: App) -> None:
-        private = filters.ChatType.PRIVATE
+        # New messages only: an edited message must not answer or act a second time.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
         for name in REPORTER_COMMANDS:
             app.add_handler(CommandHandler(name, self._guard(self._command(name)), filters=private))
         app.add_handler(

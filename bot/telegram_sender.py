@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -16,13 +17,15 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.dispatcher import RetryLater, Undeliverable
+from bot.telegram_text import CAPTION_LIMIT, plain, split_html
 from conversations.i18n import Lang, Text
 from storage.blobs import BlobStore
 from storage.database import QueuedMessage
 
+GROUP_RETRY = 600.0  # seconds between tries while the officers' group refuses the bot
 SHARE_NUMBER = Text("📱 Bagikan Nomor Saya", "📱 Share my number")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -51,40 +54,59 @@ def markup(payload: Mapping[str, Any]) -> Markup:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, blobs: BlobStore) -> None:
+    def __init__(self, bot: Bot, blobs: BlobStore, group_id: int) -> None:
         self.bot = bot
         self.blobs = blobs
+        self.group_id = group_id
 
     async def send(self, chat_id: str, message: QueuedMessage) -> str | None:
+        to_group = int(chat_id) == self.group_id
         try:
             sent = await self._send(int(chat_id), message.payload)
         except RetryAfter as exc:
             after = exc.retry_after  # seconds, or a timedelta when PTB_TIMEDELTA is set
             seconds = after.total_seconds() if isinstance(after, timedelta) else float(after)
             raise RetryLater("flood control", seconds) from exc
-        except Forbidden as exc:
-            raise Undeliverable(f"forbidden: {exc.message}") from exc
-        except BadRequest as exc:
-            raise Undeliverable(f"bad request: {exc.message}") from exc
-        except (NetworkError, TelegramError) as exc:
+        except (Forbidden, BadRequest) as exc:
+            if to_group:
+                # The bot was removed from the group, or lost its rights: officers must fix
+                # that, and nothing meant for them may be dropped meanwhile.
+                raise RetryLater(f"officers' group: {exc.message}", GROUP_RETRY) from exc
+            raise Undeliverable(f"{type(exc).__name__}: {exc.message}") from exc
+        except TelegramError as exc:  # NetworkError, TimedOut, server errors
             raise RetryLater(type(exc).__name__) from exc
         return str(sent.message_id)
 
     async def _send(self, chat_id: int, payload: Mapping[str, Any]) -> Message:
         file = payload.get("file")
         if file is not None:
-            data = self.blobs.get(file["blob"])
-            caption = payload.get("caption")
-            name = file.get("name") or f"bukti-{file['sha256'][:12]}"
-            if file["kind"] == "photo":
-                return await self.bot.send_photo(chat_id, data, caption=caption)
-            if file["kind"] == "video":
-                return await self.bot.send_video(chat_id, data, caption=caption, filename=name)
-            return await self.bot.send_document(chat_id, data, caption=caption, filename=name)
-        return await self.bot.send_message(
-            chat_id,
-            payload["text"],
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup(payload),
-            link_preview_options=None,
-        )
+            return await self._send_file(chat_id, file, payload.get("caption"))
+        parts = split_html(payload["text"])
+        for part in parts[:-1]:
+            await self._send_text(chat_id, part, None)
+        return await self._send_text(chat_id, parts[-1], markup(payload))
+
+    async def _send_text(self, chat_id: int, text: str, keyboard: Markup) -> Message:
+        try:
+            return await self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        except BadRequest as exc:
+            if "can't parse entities" not in exc.message.lower():
+                raise
+            # Never lose a message to a formatting mistake: send it as plain text.
+            return await self.bot.send_message(chat_id, plain(text), reply_markup=keyboard)
+
+    async def _send_file(
+        self, chat_id: int, file: Mapping[str, Any], caption: str | None
+    ) -> Message:
+        """Evidence under a neutral name: a reporter's file name can say who they are."""
+        data = self.blobs.get(file["blob"])
+        caption = caption[:CAPTION_LIMIT] if caption else None
+        extension = Path(file.get("name") or "").suffix.lower()[:8]
+        name = f"bukti-{file['sha256'][:12]}{extension}"
+        if file["kind"] == "photo":
+            return await self.bot.send_photo(chat_id, data, caption=caption)
+        if file["kind"] == "video":
+            return await self.bot.send_video(chat_id, data, caption=caption, filename=name)
+        return await self.bot.send_document(chat_id, data, caption=caption, filename=name)

@@ -167,6 +167,10 @@ A_REVEALED = Text(
     "🔐 <b>Reporter identity of {ticket}</b> (secret, do not forward)\nName: {name}\n"
     "Phone: {phone}\nE-mail: {email}\nReason: {reason}",
 )
+A_ERASED = Text(
+    "🔐 Identitas pelapor {ticket} sudah dihapus sesuai masa simpan.",
+    "🔐 The reporter identity of {ticket} was erased at the end of its retention period.",
+)
 A_ANONYMOUS = Text(
     "🔐 Laporan {ticket} dikirim secara anonim: tidak ada identitas yang tersimpan.",
     "🔐 Report {ticket} was sent anonymously: no identity is stored.",
@@ -203,7 +207,9 @@ class CaseService:
         record = (
             await self.store.report(f"WBS-{year}-{int(number):04d}")
             if year
-            else await self.store.report_by_number(int(number))
+            else await self.store.report_by_number(
+                int(number), prefer_year=self.clock().astimezone(self.zone).year
+            )
         )
         if record is None:
             raise CaseError(T_NOT_FOUND, name=esc(name))
@@ -249,6 +255,7 @@ class CaseService:
         state: CaseState | None = None,
         outcome: Outcome | None = None,
         officer: str | None = None,
+        check_state: bool = True,
     ) -> list[str]:
         try:
             await self.store.update_case(
@@ -257,7 +264,7 @@ class CaseService:
                 actor=actor.id,
                 action=action,
                 detail={**detail, "by": actor.name},
-                expect_state=record.state,
+                expect_state=record.state if check_state else None,
                 state=state,
                 outcome=outcome,
                 officer=officer,
@@ -393,7 +400,7 @@ class CaseService:
         if target is CaseState.INCOMPLETE:
             return await self.ask(actor, name, reason)
         if target is CaseState.CLARIFICATION:
-            return await self.call(actor, name, "pelapor", reason)
+            return await self.call(actor, name, "", reason)  # invites no one: a record only
         if target is CaseState.CLOSED:
             if outcome is None:
                 raise CaseError(
@@ -418,7 +425,9 @@ class CaseService:
             raise CaseError(T_NO_PRIVATE_CHAT)
         record = await self.find(name)
         identity = await self.store.identity(record.ticket)
-        if identity is None:
+        if identity is None and await self.store.identity_erased(record.ticket):
+            text = A_ERASED.render(self.lang, ticket=record.ticket)
+        elif identity is None:
             text = A_ANONYMOUS.render(self.lang, ticket=record.ticket)
         else:
             text = A_REVEALED.render(
@@ -449,7 +458,10 @@ class CaseService:
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
         ]
-        return await self._change(reporter, record, "reporter_answered", {"text": text}, messages)
+        # An answer is kept whatever the case's state has just become: no state check.
+        return await self._change(
+            reporter, record, "reporter_answered", {"text": text}, messages, check_state=False
+        )
 
     async def reporter_evidence(
         self, address: str, name: str, items: Sequence[dict[str, Any]]
@@ -521,3 +533,23 @@ class CaseService:
             return [self._moved_message(actor, record, target, "")]
 
         return await self._move(actor, name, target, action, detail, build, outcome=outcome)
+
+    # -- the officer CLI's `cases assign` (added for wbs-officer) -------------------------
+
+    async def assign(self, actor: Actor, name: str, officer_name: str) -> list[str]:
+        """`take`, naming another officer: the case is theirs; the group is told who did it."""
+        assigned = Text(
+            "📌 <b>{ticket}</b> ditugaskan kepada {officer} oleh {by}.",
+            "📌 <b>{ticket}</b> assigned to {officer} by {by}.",
+        )
+        self.require_officer(actor)
+        officer_name = " ".join(officer_name.split())
+        if not officer_name:
+            raise CaseError(Text("Nama petugas kosong.", "The officer's name is empty."))
+        record = await self.find(name)
+        message = self._group(
+            record, assigned, ticket=record.ticket, officer=esc(officer_name), by=esc(actor.name)
+        )
+        return await self._change(
+            actor, record, "assigned", {"officer": officer_name}, [message], officer=officer_name
+        )

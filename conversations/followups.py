@@ -57,6 +57,7 @@ class CaseClock:
     answers: Sequence[datetime] = ()  # when the reporter answered
     identity_erased: bool = False
     reachable: bool = True  # the chat link still exists
+    taken: bool = False  # an officer has taken it
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ def _reporter_side(scan: Scan, case: CaseClock) -> None:
         if now >= asked + rules.reminder_interval * number:
             key = f"{case.ticket}:question:{question_id}:reminder:{number}"
             scan.add(FollowUp(key, Due.QUESTION_REMINDER, case.ticket, number=number))
-    first_asked = min(when for _, when in case.questions)
+    # The silence started with the first question after the reporter's last answer.
+    last_answer = max(case.answers, default=None)
+    first_asked = min(w for _, w in case.questions if last_answer is None or w > last_answer)
     if now >= add(first_asked, rules.response_deadline):
         key = f"{case.ticket}:question:{question_id}:no_response"
         scan.add(FollowUp(key, Due.NO_RESPONSE, case.ticket))
@@ -142,9 +145,8 @@ def _officer_side(scan: Scan, case: CaseClock) -> None:
     rules, now, calendar = scan.rules, scan.now, scan.calendar
     if case.state in FINAL_STATES:
         return
-    if case.state is CaseState.NEW and now >= calendar.add(
-        case.created_at, rules.acknowledge_within
-    ):
+    not_taken = case.state is CaseState.NEW and not case.taken
+    if not_taken and now >= calendar.add(case.created_at, rules.acknowledge_within):
         scan.add(FollowUp(f"{case.ticket}:not_acknowledged", Due.NOT_ACKNOWLEDGED, case.ticket))
     if now >= resolve_due(case, rules, calendar):
         scan.add(FollowUp(f"{case.ticket}:sla_overdue", Due.SLA_OVERDUE, case.ticket))

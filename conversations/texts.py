@@ -42,8 +42,8 @@ PRIVACY = Text(
     "• Petugas WBS melihat isi laporan, <b>bukan</b> identitas Anda. Identitas hanya dapat "
     "dibuka oleh pimpinan dengan alasan yang tercatat.\n"
     "• Identitas dan tautan chat dihapus setelah kasus selesai dan masa simpan berakhir.\n"
-    "• Untuk meminta akses atau penghapusan data, tulis permintaan Anda di chat ini "
-    "setelah /lapor, atau hubungi BKD Provinsi NTT.",
+    "• Untuk meminta akses atau penghapusan data, hubungi BKD Provinsi NTT dan sebutkan "
+    "nomor laporan Anda.",
     "<b>Privacy</b>\n"
     "• What is stored: the report, the evidence and (if you gave them) your name, phone, "
     "e-mail. All of it is stored encrypted.\n"
@@ -51,7 +51,7 @@ PRIVACY = Text(
     "can open it, with a recorded reason.\n"
     "• Your identity and chat link are erased after the case is closed and the retention "
     "period ends.\n"
-    "• To ask for access or deletion, contact BKD Provinsi NTT.",
+    "• To ask for access or deletion, contact BKD Provinsi NTT with your report number.",
 )
 SUBMITTED = Text(
     "✅ Laporan Anda sudah kami terima dengan nomor registrasi <b>{ticket}</b>.\n\n"

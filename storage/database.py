@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -68,6 +68,7 @@ class QueuedMessage:
     kind: str
     ticket: str | None
     attempts: int
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -394,10 +395,14 @@ class Store:
         found = await self._records("WHERE ticket = ?", (ticket,))
         return found[0] if found else None
 
-    async def report_by_number(self, seq: int) -> ReportRecord | None:
-        """A bare running number means the newest year that has it."""
+    async def report_by_number(
+        self, seq: int, prefer_year: int | None = None
+    ) -> ReportRecord | None:
+        """A bare running number means this year's case if there is one, else the newest."""
         found = await self._records(
-            "WHERE id = (SELECT id FROM reports WHERE seq = ? ORDER BY year DESC LIMIT 1)", (seq,)
+            """WHERE id = (SELECT id FROM reports WHERE seq = ?
+                           ORDER BY year = ? DESC, year DESC LIMIT 1)""",
+            (seq, prefer_year),
         )
         return found[0] if found else None
 
@@ -411,7 +416,7 @@ class Store:
         actor: str,
         action: str,
         detail: dict[str, Any],
-        expect_state: CaseState,
+        expect_state: CaseState | None,
         state: CaseState | None = None,
         outcome: Outcome | None = None,
         officer: str | None = None,
@@ -434,9 +439,11 @@ class Store:
             sets += ["first_action_at = COALESCE(first_action_at, ?)", "attention = NULL"]
             params.append(_iso(now))
         async with self._write(durable=True) as db:
+            where, keys = "ticket = ?", [ticket]
+            if expect_state is not None:
+                where, keys = "ticket = ? AND state = ?", [ticket, expect_state]
             cursor = await db.execute(
-                f"UPDATE reports SET {', '.join(sets)} WHERE ticket = ? AND state = ?",
-                (*params, ticket, expect_state),
+                f"UPDATE reports SET {', '.join(sets)} WHERE {where}", (*params, *keys)
             )
             if cursor.rowcount != 1:
                 raise StateConflict(ticket)
@@ -498,6 +505,18 @@ class Store:
         identity: dict[str, Any] = self.vault.open_json(row["identity"], "identity")
         return identity
 
+    async def identity_erased(self, ticket: str) -> bool:
+        row = await self._read(
+            lambda db: db.execute(
+                "SELECT identity_erased_at FROM reports WHERE ticket = ?", (ticket,)
+            ).fetchone()
+        )
+        return row is not None and row["identity_erased_at"] is not None
+
+    async def has_reports(self) -> bool:
+        row = await self._read(lambda db: db.execute("SELECT 1 FROM reports LIMIT 1").fetchone())
+        return row is not None
+
     async def ticket_of_delivered(self, address: str, delivered_id: str) -> str | None:
         """Which case a message we sent to this chat was about (for replies to questions)."""
         async with self._db.execute(
@@ -521,7 +540,7 @@ class Store:
         """The times that drive follow-ups, for every case that may still have one."""
         async with self._db.execute(
             f"""SELECT r.ticket, r.state, r.created_at, r.closed_at, r.identity_erased_at,
-                       r.chat IS NOT NULL AS reachable,
+                       r.chat IS NOT NULL AS reachable, r.officer IS NOT NULL AS taken,
                        EXISTS (SELECT 1 FROM evidence e WHERE e.report_id = r.id) AS has_evidence
                 FROM reports r
                 WHERE r.state NOT IN ({",".join("?" * len(FINAL_STATES))})
@@ -554,6 +573,7 @@ class Store:
                 answers=answers.get(row["ticket"], []),
                 identity_erased=row["identity_erased_at"] is not None,
                 reachable=bool(row["reachable"]),
+                taken=bool(row["taken"]),
             )
             for row in rows
         ]
@@ -607,6 +627,16 @@ class Store:
     async def erase_identity(self, ticket: str, now: datetime, *, actor: str, key: str) -> bool:
         """Erase the reporter's identity and chat link; the case stays for the record."""
         async with self._write(durable=True) as db:
+            # Undelivered messages to the reporter go too (they carry the chat), and the link a
+            # /bukti session kept to this case.
+            await db.execute(
+                """DELETE FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
+                   AND recipient_hash = (SELECT chat_hash FROM reports WHERE ticket = ?)""",
+                (ticket,),
+            )
+            await db.execute(
+                "UPDATE sessions SET attach_ticket = NULL WHERE attach_ticket = ?", (ticket,)
+            )
             cursor = await db.execute(
                 """UPDATE reports SET identity = NULL, chat = NULL, chat_hash = NULL,
                      identity_erased_at = ? WHERE ticket = ? AND identity_erased_at IS NULL""",
@@ -751,9 +781,10 @@ class Store:
         self,
         now: datetime,
         *,
-        lease_seconds: float = 60,
+        lease_seconds: float = 600,
         limit: int = 200,
         addresses: Sequence[str] | None = None,
+        busy: Collection[str] = (),
     ) -> list[QueuedMessage]:
         """Claim undelivered messages, oldest first, keeping each recipient's order.
 
@@ -763,16 +794,17 @@ class Store:
         wanted = sorted({self.chat_hash(a) for a in addresses}) if addresses is not None else None
         stamp = _iso(now)
         lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
+        in_flight = {self.chat_hash(a) for a in busy}
 
         def work(db: sqlite3.Connection) -> list[sqlite3.Row]:
             query = """SELECT id, recipient_hash, recipient, kind, ticket, payload, attempts,
-                              due_at, claimed_until
+                              due_at, claimed_until, created_at
                        FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"""
             params: list[Any] = []
             if wanted is not None:
                 query += f" AND recipient_hash IN ({','.join('?' * len(wanted))})"
                 params += wanted
-            blocked: set[bytes] = set()
+            blocked = set(in_flight)  # chats this process is sending to right now
             taken: list[sqlite3.Row] = []
             # No LIMIT on the scan: however many messages wait behind blocked chats, the due
             # ones further on must still be reached.
@@ -780,8 +812,8 @@ class Store:
                 recipient = row["recipient_hash"]
                 if recipient in blocked:
                     continue
-                busy = row["claimed_until"] is not None and row["claimed_until"] > stamp
-                if busy or row["due_at"] > stamp:
+                claimed = row["claimed_until"] is not None and row["claimed_until"] > stamp
+                if claimed or row["due_at"] > stamp:
                     blocked.add(recipient)
                     continue
                 taken.append(row)
@@ -804,6 +836,7 @@ class Store:
                 row["kind"],
                 row["ticket"],
                 row["attempts"],
+                datetime.fromisoformat(row["created_at"]),
             )
             for row in taken
         ]
@@ -814,14 +847,19 @@ class Store:
     async def mark_sent_many(
         self, delivered: Sequence[tuple[int, str | None]], now: datetime
     ) -> None:
-        """Record deliveries (outbox id, the channel's message id) in one transaction."""
+        """Record deliveries (outbox id, the channel's message id) in one transaction.
+
+        What was delivered is kept no longer than needed: the text and the recipient are
+        wiped (summaries carry the reporter's name); the recipient's keyed hash, the channel's
+        message id and the case remain, so a reply to the message still finds its case.
+        """
         rows = [(_iso(now), delivered_id, message_id) for message_id, delivered_id in delivered]
         if not rows:
             return
         await self._transact(
             lambda db: db.executemany(
                 """UPDATE outbox SET sent_at = ?, delivered_id = ?, claimed_until = NULL,
-                     attempts = attempts + 1 WHERE id = ?""",
+                     attempts = attempts + 1, recipient = x'', payload = x'' WHERE id = ?""",
                 rows,
             )
         )
@@ -839,7 +877,7 @@ class Store:
         async with self._write() as db:
             await db.execute(
                 """UPDATE outbox SET failed_at = ?, last_error = ?, claimed_until = NULL,
-                     attempts = attempts + 1 WHERE id = ?""",
+                     attempts = attempts + 1, recipient = x'', payload = x'' WHERE id = ?""",
                 (_iso(now), error[:200], message_id),
             )
 
@@ -1037,17 +1075,6 @@ class Store:
                    WHERE chat_hash = ?""",
                 (_iso(closed_before), self.chat_hash(address)),
             )
-
-    async def whatsapp_resend(self, address: str, delivered_id: str, now: datetime) -> bool:
-        """A message WhatsApp accepted but later failed to deliver goes back into the queue."""
-        async with self._write() as db:
-            cursor = await db.execute(
-                """UPDATE outbox SET sent_at = NULL, delivered_id = NULL, due_at = ?,
-                     claimed_until = NULL, last_error = 'failed after sending; sent again'
-                   WHERE recipient_hash = ? AND delivered_id = ? AND sent_at IS NOT NULL""",
-                (_iso(now), self.chat_hash(address), delivered_id),
-            )
-            return cursor.rowcount > 0
 
 
 INSERT_OUTBOX = """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,

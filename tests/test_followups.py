@@ -195,3 +195,24 @@ def test_messages_read_well_in_both_languages() -> None:
         reminder, Lang.ID
     )
     assert "Reminder (1)" in render(reminder, Lang.EN)
+
+
+def test_a_taken_case_is_not_raised_as_unhandled() -> None:
+    taken = case(has_evidence=True, taken=True)
+    assert "WBS-2026-0001:not_acknowledged" not in kinds([taken], RECEIVED + timedelta(days=10))
+
+
+def test_the_response_deadline_counts_from_the_first_unanswered_question() -> None:
+    """An answered question long ago does not make a new question's deadline fall due at once."""
+    first = RECEIVED
+    answered = first + timedelta(days=1)
+    second = first + timedelta(days=40)
+    clock = case(
+        state=CaseState.INCOMPLETE,
+        has_evidence=True,
+        questions=[(41, first), (42, second)],
+        answers=(answered,),
+    )
+    assert "WBS-2026-0001:question:42:no_response" not in kinds([clock], second + timedelta(days=1))
+    late = CALENDAR.add(second, timedelta(days=30))
+    assert "WBS-2026-0001:question:42:no_response" in kinds([clock], late)

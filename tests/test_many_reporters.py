@@ -50,7 +50,8 @@ async def test_forty_reporters_typing_at_once_each_get_their_own_number(
         assert positions == sorted(positions), texts
 
     def alerted() -> list[str]:
-        found = (TICKET.search(m.text) for m in fake.messages(OFFICER_GROUP))
+        alerts = (m for m in fake.messages(OFFICER_GROUP) if "Laporan baru" in m.text)
+        found = (TICKET.search(m.text) for m in alerts)
         return sorted(match.group() for match in found if match)
 
     await fake.wait_until(lambda: len(alerted()) >= 40, timeout=10, what="40 alerts")

@@ -251,3 +251,33 @@ async def test_statistics_and_the_group_command_menu(
     await group.command(group.officer, "/statistik 13-2026", then="Cara pakai: /statistik")
     names = [c["command"] for c in fake.my_commands({"type": "chat", "chat_id": OFFICER_GROUP})]
     assert {"kasus", "lihat", "tanya", "selesai", "ungkap", "statistik"} <= set(names)
+
+
+async def test_long_texts_arrive_whole_and_edited_commands_do_nothing(
+    group: Group, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    ticket, _ = await sent_case(reporter, group)
+    question = " ".join(f"kalimat-{n}" for n in range(600))  # about 6000 characters
+    await group.command(group.officer, f"/tanya {ticket} {question}", then="pertanyaan dikirim")
+    await reporter.expect("Pertanyaan dari petugas WBS")
+    await fake.wait_until(lambda: "kalimat-599" in fake.messages(reporter.chat_id)[-1].text)
+    received = "".join(m.text for m in fake.messages(reporter.chat_id)[-3:])
+    assert "".join(question.split()) in "".join(received.split())  # split, never cut
+
+    asked = sum("Pertanyaan dari petugas" in m.text for m in fake.messages(reporter.chat_id))
+    fake.add_update(
+        {
+            "edited_message": {
+                "message_id": 999,
+                "date": 1,
+                "edit_date": 2,
+                "chat": group.chat.to_dict(),
+                "from": group.officer.to_dict(),
+                "text": f"/tanya {ticket} versi yang diperbaiki",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            }
+        }
+    )
+    await asyncio.sleep(1)
+    after = sum("Pertanyaan dari petugas" in m.text for m in fake.messages(reporter.chat_id))
+    assert after == asked

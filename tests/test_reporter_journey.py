@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bot.fake_telegram import FakeTelegram
 from officer_cli.main import app as officer_app
-from tests.conftest import OFFICER_GROUP, Reporter, RunningBot
+from tests.conftest import OFFICER_GROUP, Clock, Reporter, RunningBot, make_settings
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 CHRONOLOGY = (
@@ -305,3 +305,28 @@ async def test_a_restart_keeps_the_draft_and_offers_to_continue(
     await reporter.answer("/lapor", then="belum dikirim")
     await reporter.choose("Lanjutkan", then="Telepon Pelapor")
     await reporter.answer("0812 3456 7890", then="Email Pelapor")
+
+
+async def test_alerts_wait_for_a_group_the_bot_is_not_in_yet(
+    fake: FakeTelegram, data_dir: Path, clock: Clock, reporter: Reporter
+) -> None:
+    bot = RunningBot(fake, make_settings(data_dir, fake), clock)  # no group exists yet
+    await bot.start()
+    try:
+        await reporter.answer("/lapor", then="Identitas Pelapor")
+        await reporter.choose("Lapor Anonim", then="Tindakan")
+        await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
+        await reporter.choose("SIPORA", then="Keluhan")
+        await reporter.answer("SIPORA tidak bisa dibuka sama sekali sejak pagi.", then="Link Bukti")
+        await reporter.choose("Lewati", then="Persetujuan")
+        await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
+        confirmation = await reporter.choose("Kirim Laporan", then="nomor registrasi")
+        ticket = TICKET.search(confirmation.text)
+        assert ticket
+        await asyncio.sleep(1)  # "Bad Request: chat not found": kept, retried every 10 min
+
+        fake.group(OFFICER_GROUP, "Tim WBS")  # the bot is added to the group
+        clock.advance(minutes=11)
+        await fake.next_message(OFFICER_GROUP, contains=f"Laporan baru {ticket.group()}", timeout=8)
+    finally:
+        await bot.stop()

@@ -137,3 +137,22 @@ async def test_the_identity_of_a_final_case_is_erased_after_the_retention_period
     record = await store.report(ticket)
     assert record is not None and record.state == "selesai"  # the case stays for the record
     assert [e.action for e in await store.history(ticket)][-1] == "identity_erased"
+
+
+async def test_a_delivered_message_keeps_no_text_but_replies_still_find_their_case(
+    store: Store, tmp_path: Path
+) -> None:
+    from storage.database import Outgoing
+
+    summary = Outgoing(
+        "telegram:4242", {"text": "Nama Pelapor: Maria Kolo"}, "to_reporter", "WBS-2026-0001"
+    )
+    await store.enqueue([summary], START)
+    (claimed,) = await store.claim_due(START)
+    await store.mark_sent(claimed.id, START, "55")
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "data" / "wbs.sqlite3") as db:
+        recipient, payload = db.execute("SELECT recipient, payload FROM outbox").fetchone()
+    assert recipient == b"" and payload == b""
+    assert await store.ticket_of_delivered("telegram:4242", "55") == "WBS-2026-0001"
