@@ -94,7 +94,11 @@ async def open_services(
         default_lang=Lang(settings.bot.language),
         clock=clock,
     )
-    dispatcher = Dispatcher(store, {CHANNEL: TelegramSender(app.bot, store.blobs)}, clock)
+    dispatcher = Dispatcher(
+        store,
+        {CHANNEL: TelegramSender(app.bot, store.blobs, settings.telegram.officer_chat_id)},
+        clock,
+    )
     followups = FollowupService(
         store,
         rules=followup_rules(settings),
@@ -136,7 +140,7 @@ def build_app(
         frozenset(settings.telegram.officer_user_ids),
         frozenset(settings.telegram.admin_user_ids),
     )
-    officer_group = TelegramOfficerGroup(roles, Lang(settings.bot.language))
+    officer_group = TelegramOfficerGroup(roles, Lang(settings.bot.language), settings.form.services)
     holder: dict[str, Services] = {}
     whatsapp = channel_for(settings, clock)  # None unless whatsapp.enabled
 

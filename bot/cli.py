@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 
 import typer
 
 from bot.settings import ConfigError, Settings, load_settings
+from bot.whatsapp import whatsapp_problems
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="WBS BKD Provinsi NTT chat bot.")
 
@@ -32,6 +34,7 @@ def configure_logging() -> None:
     # httpx and the Bot API client log full URLs, which contain the bot token.
     for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("pywa").setLevel(logging.WARNING)  # its info/debug lines quote payloads
 
 
 @cli.command("check-config")
@@ -39,6 +42,7 @@ def check_config(config: ConfigOption) -> None:
     """Validate the file and say, key by key, what is wrong."""
     settings = _load(config)
     problems = settings.problems_for_running()
+    problems += whatsapp_problems(settings)
     if problems:
         typer.echo(f"{config} is valid TOML, but the bot cannot start yet:", err=True)
         for line in problems:
@@ -51,7 +55,16 @@ def check_config(config: ConfigOption) -> None:
 def run(config: ConfigOption) -> None:
     """Run the bot: Telegram, the outbox and the scheduler, until SIGINT/SIGTERM."""
     settings = _load(config)
+    if not settings.telegram.token:
+        typer.echo(
+            f"No Telegram token is configured (telegram.token in {config}, or "
+            "WBS_TELEGRAM__TOKEN): starting the local sandbox instead. "
+            "Nothing is sent to Telegram."
+        )
+        _sandbox(settings, port=DEFAULT_SANDBOX_PORT, data=None, fast_clock=False)
+        return
     problems = settings.problems_for_running()
+    problems += whatsapp_problems(settings)
     if problems:
         typer.echo("The bot cannot start:", err=True)
         for line in problems:
@@ -62,14 +75,72 @@ def run(config: ConfigOption) -> None:
 
     app = build_app(settings)
     if settings.telegram.webhook_url:
+        # Telegram signs each call with the secret; the path is the URL's own, so nothing
+        # else on the server answers updates.
         app.run_webhook(
             listen="0.0.0.0",
             port=8443,
+            url_path=urlparse(settings.telegram.webhook_url).path.lstrip("/"),
             webhook_url=settings.telegram.webhook_url,
-            secret_token=settings.telegram.webhook_secret or None,
+            secret_token=settings.telegram.webhook_secret,
         )
     else:
         app.run_polling(drop_pending_updates=False)
+
+
+DEFAULT_SANDBOX_PORT = 8765
+
+
+def _sandbox(settings: Settings, *, port: int, data: Path | None, fast_clock: bool) -> None:
+    import asyncio
+
+    from bot.sandbox import SandboxError, run_sandbox
+
+    configure_logging()
+    try:
+        asyncio.run(run_sandbox(settings, port=port, data_dir=data, fast_clock=fast_clock))
+    except SandboxError as exc:
+        typer.echo(f"The sandbox cannot start: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@cli.command()
+def sandbox(
+    port: Annotated[
+        int, typer.Option("--port", help="Port of the page on 127.0.0.1 (0: any free port).")
+    ] = DEFAULT_SANDBOX_PORT,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Keep the sandbox's database here (default: a temporary folder deleted at exit).",
+            show_default=False,
+        ),
+    ] = None,
+    fast_clock: Annotated[
+        bool,
+        typer.Option(
+            "--fast-clock", help="Follow-up and SLA durations: a configured day lasts a second."
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Optional: take language, form, follow-up and SLA settings from this file "
+            "(its token, group and data paths are not used).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Try the bot without a token or internet: a local Telegram and a page on 127.0.0.1."""
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        typer.echo(f"Configuration error in {config or 'the environment'}:\n{exc}", err=True)
+        raise typer.Exit(2) from None
+    _sandbox(settings, port=port, data=data, fast_clock=fast_clock)
 
 
 def main() -> None:

@@ -1,0 +1,194 @@
+"""Reporter chats on WhatsApp: each message becomes a ReportingService call, as on Telegram.
+
+WhatsApp has no command menu: `lapor` and `/lapor` are the same command. Button presses and
+list choices carry the engine's `Button.data`; a quoted reply to a question about a case is
+the answer to it; photos, videos and documents at the evidence question are downloaded
+through the Graph API and sealed by the service. The same engine walks the form: nothing
+of the form is written here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pywa_async.client import WhatsApp
+
+from bot.dispatcher import Dispatcher
+from bot.errors import log_failure
+from bot.telegram_reporter import REPORTER_COMMANDS
+from bot.whatsapp import CHANNEL
+from bot.whatsapp.inbound import (
+    Media,
+    choice_of,
+    media_of,
+    quoted_id,
+    sent_at,
+    shared_phones,
+    text_of,
+)
+from bot.whatsapp.render import OWN_NUMBER_DATA
+from bot.whatsapp.sender import delivered_key
+from conversations import texts
+from conversations.engine import Event, Pressed, SharedContact, Typed, Unsupported
+from conversations.reporting import Chat, ReportingService
+from storage.database import Store
+
+log = logging.getLogger(__name__)
+
+# The Cloud API takes media up to 100 MB; the officers' group gets files through Telegram,
+# whose bots upload at most 50 MB, so evidence stays within what officers can receive.
+DOWNLOAD_LIMIT = 50 * 1024 * 1024
+COMMANDS = frozenset(REPORTER_COMMANDS)
+ALIASES = {"menu": "start", "mulai": "start", "help": "bantuan", "batalkan": "batal"}
+CASE_ARGUMENT = re.compile(r"^(?:WBS-\d{4}-\d{4,}|\d{1,6})\b", re.IGNORECASE)
+IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral", "order", "revoke"})
+
+
+class FileTooBig(Exception):
+    pass
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """A typed command: `/lapor`, `lapor`, `/balas WBS-2026-0007 …`, `balas 7 …`.
+
+    With the slash anything is a command (unknown ones get the help, as on Telegram); without
+    it only a message that is just the command's name (or `balas`/`bukti` and a case), so a
+    form answer that starts with "Lapor …" stays an answer.
+    """
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        words = stripped[1:].split(maxsplit=1)
+        if not words:
+            return None
+        name = ALIASES.get(words[0].casefold(), words[0].casefold())
+        return (name if name in COMMANDS else "bantuan"), (words[1] if len(words) > 1 else "")
+    words = stripped.split(maxsplit=1)
+    if not words:
+        return None
+    head = words[0].casefold().rstrip(".!?,;:")
+    name = ALIASES.get(head, head)
+    args = words[1].strip() if len(words) > 1 else ""
+    if name not in COMMANDS:
+        return None
+    if name in ("balas", "bukti"):
+        return (name, args) if not args or CASE_ARGUMENT.match(args) else None
+    return (name, "") if not args else None
+
+
+class WhatsAppReporterChats:
+    """Turns one stored webhook message into the service call it means, then delivers."""
+
+    def __init__(
+        self,
+        wa: WhatsApp,
+        store: Store,
+        reporting: ReportingService,
+        dispatcher: Dispatcher,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.wa = wa
+        self.store = store
+        self.reporting = reporting
+        self.dispatcher = dispatcher
+        self.clock = clock
+
+    async def handle(self, address: str, message: Mapping[str, Any]) -> None:
+        """Process one message; an exception leaves it in the inbox to be tried again."""
+        chat = Chat(CHANNEL, address.partition(":")[2])
+        now = self.clock()
+        written = sent_at(message)
+        # The window runs from when they wrote (never later than now, whatever the clocks say).
+        waiting = await self.store.whatsapp_inbound(
+            chat.address, min(written, now) if written else now, now
+        )
+        addresses = await self._route(chat, message, waiting)
+        try:
+            await self.dispatcher.deliver(sorted({chat.address, *addresses}))
+        except Exception as exc:  # the outbox job delivers it later; never process twice
+            log_failure(log, "delivery after a WhatsApp message", exc)
+
+    async def give_up(self, address: str) -> None:
+        """A message that failed again and again: say so instead of staying silent."""
+        chat = Chat(CHANNEL, address.partition(":")[2])
+        await self.reporting.say(chat, texts.TRY_AGAIN)
+        await self.dispatcher.deliver([chat.address])
+
+    async def _route(self, chat: Chat, message: Mapping[str, Any], waiting: int) -> list[str]:
+        kind = message.get("type")
+        text = text_of(message)
+        if text is not None:
+            return await self._text(chat, text, quoted_id(message), waiting)
+        choice = choice_of(message)
+        if choice is not None:
+            return await self.reporting.event(chat, self._pressed(chat, choice))
+        if kind == "button":
+            # A quick reply under the follow-up template: it opens the chat, and what waited
+            # for that is the answer. With nothing waiting, it is a first message.
+            return [] if waiting else await self.reporting.command(chat, "start")
+        if kind == "request_welcome":  # the person opened the chat for the first time
+            return await self.reporting.command(chat, "start")
+        if kind in IGNORED_TYPES:
+            return []
+        phones = shared_phones(message)
+        if phones:
+            phone, wa_id = phones[0]
+            own = wa_id == chat.chat_id or re.sub(r"\D", "", phone) == chat.chat_id
+            return await self.reporting.event(chat, SharedContact(phone, own))
+        media = media_of(message)
+        if media is not None:
+            return await self._file(chat, media)
+        return await self.reporting.event(chat, Unsupported())
+
+    async def _text(self, chat: Chat, text: str, quoted: str | None, waiting: int) -> list[str]:
+        command = command_of(text)
+        if command is not None:
+            return await self.reporting.command(chat, *command)
+        if quoted is not None:
+            replied = delivered_key(self.store, quoted)
+            relayed = await self.reporting.reply(chat, text, replied_id=replied, replied_text=None)
+            if relayed is not None:
+                return relayed
+        if waiting and not await self._busy(chat):
+            # They wrote after our follow-up template: what waited for the window is the
+            # answer; a welcome menu on top would only be noise.
+            return []
+        return await self.reporting.event(chat, Typed(text))
+
+    @staticmethod
+    def _pressed(chat: Chat, data: str) -> Event:
+        if data == OWN_NUMBER_DATA:
+            # WhatsApp gives the sender's number itself: that is a shared own contact.
+            return SharedContact(chat.chat_id, True) if chat.chat_id.isdigit() else Unsupported()
+        return Pressed(data)
+
+    async def _busy(self, chat: Chat) -> bool:
+        session = await self.store.session(chat.address)
+        return session.draft is not None or session.attach_ticket is not None
+
+    async def _file(self, chat: Chat, media: Media) -> list[str]:
+        if not await self.reporting.expects_files(chat):
+            return await self.reporting.event(chat, Unsupported())
+        info = await self.wa.get_media_url(media.media_id)
+        limit_mb = DOWNLOAD_LIMIT // (1024 * 1024)
+        if (info.file_size or 0) > DOWNLOAD_LIMIT:
+            return await self.reporting.say(chat, texts.FILE_TOO_BIG, limit=limit_mb)
+        try:
+            data = await self._download(info.url)
+        except FileTooBig:
+            return await self.reporting.say(chat, texts.FILE_TOO_BIG, limit=limit_mb)
+        mime = media.mime or info.mime_type
+        return await self.reporting.attach(chat, media.kind, data, name=media.name, mime=mime)
+
+    async def _download(self, url: str) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in self.wa.stream_media(url):
+            size += len(chunk)
+            if size > DOWNLOAD_LIMIT:
+                raise FileTooBig
+            chunks.append(chunk)
+        return b"".join(chunks)
