@@ -12,7 +12,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed
-	@test -f config.toml || { cp config.example.toml config.toml; echo "Created config.toml from config.example.toml: put your bot token and group id in it."; }
+	@test -f config.toml || { cp config.example.toml config.toml; echo "Created config.toml from config.example.toml: put your bot token and group id in it (without a token, this starts the local sandbox)."; }
 	$(BIN)/wbs-bot run --config config.toml
 
 test: $(BIN)/.installed
