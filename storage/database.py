@@ -12,7 +12,8 @@ import asyncio
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -173,7 +174,7 @@ class Store:
             if durable:
                 await self._db.execute("PRAGMA synchronous = FULL")
             try:
-                await self._db.execute("BEGIN IMMEDIATE")
+                await self._retry_stale(lambda: self._db.execute("BEGIN IMMEDIATE"))
             except asyncio.CancelledError:
                 # Cancelling only stops the wait: aiosqlite's thread still runs the BEGIN (its
                 # queue is in order), so end the transaction it opens, or it holds the write
@@ -196,17 +197,42 @@ class Store:
         """Run `work` as one transaction in a single hop to the database thread.
 
         A transaction written as awaited statements costs one event-loop round trip per
-        statement, and the write lock is held across all of them; under load that is most of
-        the bot's time (benchmarks/form_load.py). Here the whole transaction, with its BEGIN
-        and COMMIT, runs on aiosqlite's thread at once. A caller cancelled meanwhile cannot
-        leave it half open: the thread finishes or rolls back by itself.
+        statement, with the write lock held across all of them; under load that was most of
+        the bot's time (benchmarks/form_load.py). Here BEGIN, the work and COMMIT run on
+        aiosqlite's thread at once. A caller cancelled meanwhile cannot leave it half open:
+        the thread finishes or rolls back by itself.
         """
         async with self._lock:
-            # aiosqlite's own way of running a function on its thread (all its methods use it).
-            result: T = await self._db._execute(  # type: ignore[no-untyped-call]
-                _in_transaction, self._db._conn, work, durable
+            result: T = await self._retry_stale(
+                lambda: self._db._execute(  # type: ignore[no-untyped-call]
+                    _in_transaction, self._db._conn, work, durable
+                )
             )
             return result
+
+    @staticmethod
+    async def _retry_stale(begin: Callable[[], Awaitable[T]]) -> T:
+        """Start a write transaction, waiting out this connection's own stale read.
+
+        Reads run outside the lock, so another coroutine may be part-way through a SELECT on
+        this connection. If another process (the officer CLI) committed since that SELECT
+        began, SQLite refuses BEGIN IMMEDIATE at once (SQLITE_BUSY without the busy timeout:
+        the read's snapshot is stale). The SELECT ends in a moment; try again until the busy
+        timeout has passed. Only a refused BEGIN is retried: nothing was written yet.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.001
+        while True:
+            try:
+                return await begin()
+            except _BeginBusy as busy:
+                if time.monotonic() >= deadline:
+                    raise busy.error from None
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """A read in a single hop to the database thread."""
@@ -1090,6 +1116,14 @@ def _insert_outbox(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> l
     return ids
 
 
+class _BeginBusy(Exception):
+    """BEGIN IMMEDIATE was refused (nothing was written); `Store._retry_stale` tries again."""
+
+    def __init__(self, error: sqlite3.OperationalError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _in_transaction(
     db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], durable: bool
 ) -> T:
@@ -1097,7 +1131,12 @@ def _in_transaction(
     if durable:
         db.execute("PRAGMA synchronous = FULL")
     try:
-        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise _BeginBusy(exc) from exc
+            raise
         try:
             result = work(db)
         except BaseException:
