@@ -23,6 +23,7 @@ T_DAYS = Text("{days} hari", "{days} days")
 ACTIONS = {
     "report_submitted": Text("laporan diterima", "report received"),
     "taken": Text("diambil", "taken"),
+    "assigned": Text("ditugaskan", "assigned"),
     "question": Text("pertanyaan ke pelapor", "question to the reporter"),
     "reporter_answered": Text("jawaban pelapor", "reporter's answer"),
     "evidence_added": Text("bukti tambahan", "more evidence"),
@@ -102,7 +103,13 @@ def case_detail(
         when = entry.at.astimezone(zone).strftime("%d/%m %H:%M")
         action = ACTIONS.get(entry.action, Text(entry.action, entry.action)).render(lang)
         who = entry.detail.get("by") or entry.actor
-        text = entry.detail.get("text") or entry.detail.get("target") or entry.detail.get("reason")
+        detail = entry.detail
+        text = (
+            detail.get("text")
+            or detail.get("target")
+            or detail.get("reason")
+            or detail.get("officer")
+        )
         suffix = f": {esc(shorten(str(text), 300))}" if text else ""
         events.append(f"{when} · {esc(who)} · {action}{suffix}")
     head = "\n".join([*lines, "", "<b>Riwayat</b>"])
