@@ -136,9 +136,9 @@ R_CALLED = Text(
     "Reply to this message if you want to tell us something. Your identity stays secret.",
 )
 R_CLOSED = Text(
-    "✅ Laporan <b>{ticket}</b> telah selesai ditangani.\nHasil: <b>{outcome}</b>\n{summary}\n\n"
+    "✅ Laporan <b>{ticket}</b> telah selesai ditangani.\nHasil: <b>{result}</b>\n{summary}\n\n"
     "Terima kasih atas keberanian dan kepedulian Anda.",
-    "✅ Report <b>{ticket}</b> has been concluded.\nOutcome: <b>{outcome}</b>\n{summary}\n\n"
+    "✅ Report <b>{ticket}</b> has been concluded.\nOutcome: <b>{result}</b>\n{summary}\n\n"
     "Thank you for your courage and care.",
 )
 R_REJECTED = Text(
@@ -241,7 +241,11 @@ class CaseService:
         address = await self.store.reporter_address(record.ticket)
         if address is None:
             raise CaseError(T_UNREACHABLE, ticket=record.ticket)
-        payload = say(template.render(record.lang, ticket=record.ticket, **params))
+        # Text parameters (e.g. the outcome's label) read in the reporter's own language.
+        rendered = {
+            k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
+        }
+        payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
         return Outgoing(address, payload, "to_reporter", record.ticket)
 
     async def _change(
@@ -347,43 +351,66 @@ class CaseService:
         return await self._move(actor, name, CaseState.CLARIFICATION, "call", detail, build)
 
     async def close(self, actor: Actor, name: str, outcome: Outcome, summary: str) -> list[str]:
-        async def build(record: ReportRecord) -> list[Outgoing]:
-            label = OUTCOME_LABELS[outcome]
-            return [
-                await self._reporter(
-                    record, R_CLOSED, outcome=label.render(record.lang), summary=esc(summary)
-                ),
-                self._moved_message(
-                    actor, record, CaseState.CLOSED, f": {label.render(self.lang)} – {esc(summary)}"
-                ),
-            ]
-
-        detail = {"outcome": outcome.value, "text": summary}
-        return await self._move(
-            actor, name, CaseState.CLOSED, "closed", detail, build, outcome=outcome
+        label = OUTCOME_LABELS[outcome]
+        return await self._conclude(
+            actor,
+            name,
+            CaseState.CLOSED,
+            "closed",
+            {"outcome": outcome.value, "text": summary},
+            R_CLOSED,
+            f"{label.render(self.lang)} – {esc(summary)}",
+            outcome=outcome,
+            result=label,
+            summary=esc(summary),
         )
 
     async def reject(self, actor: Actor, name: str, reason: str) -> list[str]:
-        async def build(record: ReportRecord) -> list[Outgoing]:
-            return [
-                await self._reporter(record, R_REJECTED, reason=esc(reason)),
-                self._moved_message(actor, record, CaseState.REJECTED, f": {esc(reason)}"),
-            ]
-
-        return await self._move(
-            actor, name, CaseState.REJECTED, "rejected", {"text": reason}, build
+        return await self._conclude(
+            actor,
+            name,
+            CaseState.REJECTED,
+            "rejected",
+            {"text": reason},
+            R_REJECTED,
+            esc(reason),
+            reason=esc(reason),
         )
 
     async def refer(self, actor: Actor, name: str, target: str) -> list[str]:
+        return await self._conclude(
+            actor,
+            name,
+            CaseState.REFERRED,
+            "referred",
+            {"target": target},
+            R_REFERRED,
+            esc(target),
+            target=esc(target),
+        )
+
+    async def _conclude(
+        self,
+        actor: Actor,
+        name: str,
+        state: CaseState,
+        action: str,
+        detail: dict[str, Any],
+        told: Text,
+        group_note: str,
+        *,
+        outcome: Outcome | None = None,
+        **params: object,
+    ) -> list[str]:
+        """A final move: the reporter is told how it ended, the group sees the move."""
+
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [
-                await self._reporter(record, R_REFERRED, target=esc(target)),
-                self._moved_message(actor, record, CaseState.REFERRED, f": {esc(target)}"),
+                await self._reporter(record, told, **params),
+                self._moved_message(actor, record, state, f": {group_note}"),
             ]
 
-        return await self._move(
-            actor, name, CaseState.REFERRED, "referred", {"target": target}, build
-        )
+        return await self._move(actor, name, state, action, detail, build, outcome=outcome)
 
     async def reopen(self, actor: Actor, name: str, reason: str) -> list[str]:
         async def build(record: ReportRecord) -> list[Outgoing]:

@@ -150,6 +150,23 @@ class Reporter:
         return await self.expect(then)
 
 
+async def walk_to_summary(
+    reporter: Reporter, *, service: str = "SIMPEG", complaint: str, link: str | None = None
+) -> None:
+    """An anonymous "Pengaduan Layanan" from /lapor up to its summary (optionally a link)."""
+    await reporter.answer("/lapor", then="Identitas Pelapor")
+    await reporter.choose("Lapor Anonim", then="Tindakan")
+    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
+    await reporter.choose(service, then="Keluhan")
+    await reporter.answer(complaint, then="Link Bukti")
+    if link is None:
+        await reporter.choose("Lewati", then="Persetujuan")
+    else:
+        await reporter.answer(link, then="total 1")
+        await reporter.choose("Selesai", then="Persetujuan")
+    await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
+
+
 @pytest.fixture
 def reporter(fake: FakeTelegram) -> Reporter:
     return Reporter(fake, fake.user(777001, "Maria", username="maria_k"))

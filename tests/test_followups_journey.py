@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from bot.fake_telegram import FakeTelegram
-from tests.conftest import OFFICER_GROUP, OFFICER_ID, Clock, Reporter, RunningBot, make_settings
+from tests.conftest import (
+    OFFICER_GROUP,
+    OFFICER_ID,
+    Clock,
+    Reporter,
+    RunningBot,
+    make_settings,
+    walk_to_summary,
+)
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 FAST = {
@@ -60,15 +68,11 @@ def count(fake: FakeTelegram, chat_id: int, text: str) -> int:
 async def test_reminders_and_deadlines_arrive_once_each_across_a_restart(
     fast_bot: RunningBot, fake: FakeTelegram, reporter: Reporter
 ) -> None:
-    await reporter.answer("/lapor", then="Identitas Pelapor")
-    await reporter.choose("Lapor Anonim", then="Tindakan")
-    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
-    await reporter.choose("SIMPEG", then="Keluhan")
-    await reporter.answer(
-        "Data riwayat jabatan saya di SIMPEG hilang sejak Oktober.", then="Link Bukti"
+    await walk_to_summary(
+        reporter,
+        service="SIMPEG",
+        complaint="Data riwayat jabatan saya di SIMPEG hilang sejak Oktober.",
     )
-    await reporter.choose("Lewati", then="Persetujuan")
-    await reporter.choose("Ya, saya bersedia", then="Ringkasan")
     confirmation = await reporter.choose("Kirim Laporan", then="nomor registrasi")
     match = TICKET.search(confirmation.text)
     assert match
@@ -110,16 +114,12 @@ async def test_reminders_and_deadlines_arrive_once_each_across_a_restart(
 async def test_an_answer_stops_the_reminders(
     fast_bot: RunningBot, fake: FakeTelegram, reporter: Reporter
 ) -> None:
-    await reporter.answer("/lapor", then="Identitas Pelapor")
-    await reporter.choose("Lapor Anonim", then="Tindakan")
-    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
-    await reporter.choose("SIMAE", then="Keluhan")
-    await reporter.answer(
-        "Unggahan SK di SIMAE selalu gagal dengan pesan galat.", then="Link Bukti"
+    await walk_to_summary(
+        reporter,
+        service="SIMAE",
+        complaint="Unggahan SK di SIMAE selalu gagal dengan pesan galat.",
+        link="https://drive.google.com/file/d/xyz",
     )
-    await reporter.answer("https://drive.google.com/file/d/xyz", then="total 1")
-    await reporter.choose("Selesai", then="Persetujuan")
-    await reporter.choose("Ya, saya bersedia", then="Ringkasan")
     confirmation = await reporter.choose("Kirim Laporan", then="nomor registrasi")
     match = TICKET.search(confirmation.text)
     assert match

@@ -14,7 +14,14 @@ from typer.testing import CliRunner
 
 from bot.fake_telegram import FakeTelegram
 from officer_cli.main import app as officer_app
-from tests.conftest import OFFICER_GROUP, Clock, Reporter, RunningBot, make_settings
+from tests.conftest import (
+    OFFICER_GROUP,
+    Clock,
+    Reporter,
+    RunningBot,
+    make_settings,
+    walk_to_summary,
+)
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 CHRONOLOGY = (
@@ -217,15 +224,11 @@ async def test_every_bad_answer_gets_a_reason_an_example_and_the_same_question(
 async def test_edit_from_the_summary_then_reset(
     running_bot: RunningBot, reporter: Reporter
 ) -> None:
-    await reporter.answer("/lapor", then="Identitas Pelapor")
-    await reporter.choose("Lapor Anonim", then="Tindakan")
-    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
-    await reporter.choose("SIPORA", then="Keluhan")
-    await reporter.answer(
-        "Aplikasi SIPORA tidak bisa dibuka sejak kemarin pagi.", then="Link Bukti"
+    await walk_to_summary(
+        reporter,
+        service="SIPORA",
+        complaint="Aplikasi SIPORA tidak bisa dibuka sejak kemarin pagi.",
     )
-    await reporter.choose("Lewati", then="Persetujuan")
-    await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
 
     await reporter.choose("Ubah", then="Bagian mana")
     question = await reporter.choose("Jenis Layanan", then="Jenis Layanan")
@@ -272,15 +275,11 @@ async def test_status_lists_own_reports_and_cancel_drops_the_draft(
 async def test_a_telegram_outage_delays_the_alert_but_never_loses_it(
     running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
 ) -> None:
-    await reporter.answer("/lapor", then="Identitas Pelapor")
-    await reporter.choose("Lapor Anonim", then="Tindakan")
-    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
-    await reporter.choose("SIMAE", then="Keluhan")
-    await reporter.answer(
-        "SIMAE menolak unggahan dokumen PDF saya sejak minggu lalu.", then="Link Bukti"
+    await walk_to_summary(
+        reporter,
+        service="SIMAE",
+        complaint="SIMAE menolak unggahan dokumen PDF saya sejak minggu lalu.",
     )
-    await reporter.choose("Lewati", then="Persetujuan")
-    await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
 
     fake.fail_next("sendMessage", count=4, error_code=502, description="Bad Gateway")
     reporter.press("Kirim Laporan")
@@ -313,13 +312,11 @@ async def test_alerts_wait_for_a_group_the_bot_is_not_in_yet(
     bot = RunningBot(fake, make_settings(data_dir, fake), clock)  # no group exists yet
     await bot.start()
     try:
-        await reporter.answer("/lapor", then="Identitas Pelapor")
-        await reporter.choose("Lapor Anonim", then="Tindakan")
-        await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
-        await reporter.choose("SIPORA", then="Keluhan")
-        await reporter.answer("SIPORA tidak bisa dibuka sama sekali sejak pagi.", then="Link Bukti")
-        await reporter.choose("Lewati", then="Persetujuan")
-        await reporter.choose("Ya, saya bersedia", then="Ringkasan Laporan")
+        await walk_to_summary(
+            reporter,
+            service="SIPORA",
+            complaint="SIPORA tidak bisa dibuka sama sekali sejak pagi.",
+        )
         confirmation = await reporter.choose("Kirim Laporan", then="nomor registrasi")
         ticket = TICKET.search(confirmation.text)
         assert ticket
