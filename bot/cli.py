@@ -11,6 +11,7 @@ import typer
 
 from bot.settings import ConfigError, Settings, load_settings
 from bot.whatsapp import whatsapp_problems
+from storage.database import lost_key_problem
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="WBS BKD Provinsi NTT chat bot.")
 
@@ -65,6 +66,8 @@ def run(config: ConfigOption) -> None:
         return
     problems = settings.problems_for_running()
     problems += whatsapp_problems(settings)
+    lost_key = lost_key_problem(settings.storage.database, settings.security.key_file)
+    problems += [lost_key] if lost_key else []
     if problems:
         typer.echo("The bot cannot start:", err=True)
         for line in problems:

@@ -14,7 +14,7 @@ import hmac
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, closing, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1101,6 +1101,25 @@ class Store:
                    WHERE chat_hash = ?""",
                 (_iso(closed_before), self.chat_hash(address)),
             )
+
+
+def lost_key_problem(database: Path, key_file: Path) -> str | None:
+    """A database with reports but no key file: starting would make a new key, and every
+    report sealed with the old one would be unreadable. Checked before anything is created."""
+    if key_file.exists() or not database.exists():
+        return None
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        try:
+            has_reports = db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:  # no reports table yet
+            return None
+    if not has_reports:
+        return None
+    return (
+        f"security.key_file: {key_file} is missing, but {database} already holds reports "
+        "sealed with a key. Restore the key file from your backup: without it those reports "
+        "cannot be read. (A new key is made only for a database without reports.)"
+    )
 
 
 INSERT_OUTBOX = """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,

@@ -77,3 +77,31 @@ def test_check_config_says_what_is_missing_and_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "OK" in result.output
     result = runner.invoke(cli, ["check-config", "--config", str(tmp_path / "missing.toml")])
     assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_a_lost_key_next_to_a_database_with_reports_stops_the_start(tmp_path: Path) -> None:
+    """Never make a new key over reports sealed with the old one: they would be unreadable."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from conversations.i18n import Lang
+    from storage.database import NewReport, Store
+    from storage.vault import Vault
+
+    data = tmp_path / "data"
+
+    async def seed() -> None:
+        store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
+        report = NewReport(
+            "telegram", "telegram:1", Lang.ID, None, "Penipuan", None, None, True, {}, []
+        )
+        await store.submit_report(report, datetime.now(UTC), 2026, lambda ticket: [])
+        await store.close()
+
+    asyncio.run(seed())
+    (data / "wbs.key").unlink()
+    config = write(tmp_path, '[telegram]\ntoken = "123:x"\nofficer_chat_id = -100\n')
+    result = CliRunner().invoke(cli, ["run", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "security.key_file" in result.output and "backup" in result.output
+    assert not (data / "wbs.key").exists()  # and nothing was created
