@@ -56,7 +56,7 @@ def check_config(config: ConfigOption) -> None:
 def run(config: ConfigOption) -> None:
     """Run the bot: Telegram, the outbox and the scheduler, until SIGINT/SIGTERM."""
     settings = _load(config)
-    if not settings.telegram.token:
+    if not settings.telegram.token and not settings.whatsapp.enabled:
         typer.echo(
             f"No Telegram token is configured (telegram.token in {config}, or "
             "WBS_TELEGRAM__TOKEN): starting the local sandbox instead. "

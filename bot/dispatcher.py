@@ -37,6 +37,11 @@ class RetryLater(Exception):
         self.after = after
 
 
+class WaitingForRecipient(RetryLater):
+    """Not a failure: the recipient must act first (WhatsApp's 24-hour window). Such a message
+    waits as long as it takes; the case's own deadlines tell the officers if nobody answers."""
+
+
 class Undeliverable(Exception):
     """Delivery can never succeed (the user blocked the bot, the chat is gone)."""
 
@@ -115,7 +120,9 @@ class Dispatcher:
         except Exception as exc:  # RetryLater, or anything unexpected: try again, counted
             after = exc.after if isinstance(exc, RetryLater) else None
             reason = str(exc) if isinstance(exc, RetryLater) else f"unexpected {type(exc).__name__}"
-            if item.created_at is not None and self.clock() - item.created_at > GIVE_UP_AFTER:
+            waiting = isinstance(exc, WaitingForRecipient)
+            too_old = item.created_at is not None and self.clock() - item.created_at > GIVE_UP_AFTER
+            if too_old and not waiting:
                 log.error(
                     "outbox %s (%s, %s): gave up after a week", item.id, item.kind, item.ticket
                 )

@@ -452,8 +452,8 @@ def stats_command(
 
 
 def interactive() -> bool:
-    """Whether a person is at the terminal (then `identity reveal` asks first)."""
-    return sys.stdin.isatty()
+    """Whether a person is at the terminal, reading what is printed (then we ask first)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @identity.command("reveal")
@@ -478,7 +478,11 @@ def identity_reveal(
         return (await find_case(store, case)).ticket
 
     ticket = context.run(check)
-    if not yes and interactive():
+    if not yes:
+        if not interactive():
+            fail(
+                "not at a terminal: add --yes to print an identity without being asked", USAGE_EXIT
+            )
         typer.confirm(
             f"Print the reporter's identity of {ticket} here? This is written to the audit log",
             abort=True,

@@ -495,8 +495,19 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
     assert refused.exit_code == 1 and "admin only" in refused.output
     assert "Maria" not in refused.output and not audited(seeded)
 
+    unasked = officer(seeded, "identity", "reveal", ticket, "--reason", "x", who=ADMIN)
+    assert unasked.exit_code == 2 and "--yes" in unasked.output  # not at a terminal: not asked
+    assert "Maria" not in unasked.output and not audited(seeded)
+
     result = officer(
-        seeded, "identity", "reveal", ticket, "--reason", "Pemeriksaan Inspektorat", who=ADMIN
+        seeded,
+        "identity",
+        "reveal",
+        ticket,
+        "--reason",
+        "Pemeriksaan Inspektorat",
+        "--yes",
+        who=ADMIN,
     )
     assert result.exit_code == 0, result.output
     for value in MARIA.values():
@@ -510,7 +521,7 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
     for value in (*MARIA.values(), "Maria"):
         assert value not in json.dumps(notice.payload)
 
-    anonymous = officer(seeded, "identity", "reveal", "2", "--reason", "cek", who=ADMIN)
+    anonymous = officer(seeded, "identity", "reveal", "2", "--reason", "cek", "--yes", who=ADMIN)
     assert anonymous.exit_code == 0 and "anonymously" in anonymous.output
     assert [e.action for e in audited(seeded)] == ["identity_revealed"] * 2
 

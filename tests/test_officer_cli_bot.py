@@ -105,7 +105,7 @@ async def test_what_the_cli_queues_while_the_bot_is_down_arrives_when_it_starts(
     asked = await cli(config, "cases", "ask", ticket, "Mohon kirim foto kuitansi.")
     assert asked.exit_code == 0, asked.output
     revealed = await cli(
-        config, "identity", "reveal", ticket, "--reason", "Pemeriksaan", who=str(ADMIN_ID)
+        config, "identity", "reveal", ticket, "--reason", "Pemeriksaan", "--yes", who=str(ADMIN_ID)
     )
     assert revealed.exit_code == 0 and "Maria Kolo" in revealed.output
     await asyncio.sleep(0.5)

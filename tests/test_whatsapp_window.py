@@ -157,3 +157,20 @@ async def test_without_a_template_the_message_waits_for_the_reporter(data_dir: P
         await reporter.send("/status")
         await reporter.expect("Pertanyaan dari petugas WBS")
         await reporter.expect("Laporan Anda")  # the command's answer comes after it
+
+
+async def test_a_question_waits_for_the_reporter_however_long_it_takes(
+    bot: WaBot, reporter: WaReporter
+) -> None:
+    """Waiting for the reporter is not a failure: no give-up after the outbox's week."""
+    ticket = await file_violation_on_whatsapp(reporter)
+    await bot.group_expect(f"Laporan baru {ticket}")
+    bot.clock.advance(hours=25)
+    await ask(bot, ticket, "Kapan tepatnya uang diminta?")
+    await reporter.expect(f"template:{TEMPLATE}:id")
+    for _ in range(3):  # ten days pass, the outbox job looks now and then
+        bot.clock.advance(days=10 / 3)
+        await bot.services.dispatcher.deliver()
+    await reporter.send("Maaf baru sempat buka WhatsApp.")
+    question = await reporter.expect("Pertanyaan dari petugas WBS")
+    assert "Kapan tepatnya" in question.text

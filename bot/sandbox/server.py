@@ -22,6 +22,7 @@ import errno
 import io
 import json
 import logging
+import secrets
 import shutil
 import signal
 import tempfile
@@ -226,7 +227,10 @@ class Sandbox:
         self.requested_port = port
         self.data_dir = data_dir
         self.fast_clock = fast_clock
-        self.fake = FakeTelegram(host=HOST)
+        # A token made for this run: no other page or program on this computer can guess it
+        # and drive the local Bot API behind the sandbox.
+        token = f"{secrets.randbelow(9_000_000) + 1_000_000}:{secrets.token_urlsafe(24)}"
+        self.fake = FakeTelegram(host=HOST, token=token)
         self.settings: Settings | None = None
         self.app: Any = None
         self.group: FakeChat | None = None

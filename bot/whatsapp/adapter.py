@@ -96,8 +96,11 @@ class WhatsAppReporterChats:
         self.dispatcher = dispatcher
         self.clock = clock
 
-    async def handle(self, address: str, message: Mapping[str, Any]) -> None:
-        """Process one message; an exception leaves it in the inbox to be tried again."""
+    async def handle(self, address: str, message: Mapping[str, Any]) -> list[str]:
+        """Process one message; returns the chats to deliver to once it is marked processed.
+
+        An exception leaves it in the inbox to be tried again.
+        """
         chat = Chat(CHANNEL, address.partition(":")[2])
         now = self.clock()
         written = sent_at(message)
@@ -106,9 +109,13 @@ class WhatsAppReporterChats:
             chat.address, min(written, now) if written else now, now
         )
         addresses = await self._route(chat, message, waiting)
+        return sorted({chat.address, *addresses})
+
+    async def deliver(self, addresses: list[str]) -> None:
+        """Send what processing queued; on failure the outbox job sends it later."""
         try:
-            await self.dispatcher.deliver(sorted({chat.address, *addresses}))
-        except Exception as exc:  # the outbox job delivers it later; never process twice
+            await self.dispatcher.deliver(addresses)
+        except Exception as exc:
             log_failure(log, "delivery after a WhatsApp message", exc)
 
     async def give_up(self, address: str) -> None:

@@ -120,8 +120,10 @@ class WhatsAppChannel:
             template_language=section.followup_template_language,
             clock=self.clock,
         )
+        # The sender is in place before the first webhook can queue a reply for it.
+        dispatcher.senders = {**dispatcher.senders, CHANNEL: self.sender}
         chats = WhatsAppReporterChats(self.wa, store, reporting, dispatcher, self.clock)
-        self.inbox = Inbox(store, chats.handle, chats.give_up, self.clock)
+        self.inbox = Inbox(store, chats.handle, chats.deliver, chats.give_up, self.clock)
         self.server = WebhookServer(
             path=section.webhook_path,
             verify_token=section.verify_token,

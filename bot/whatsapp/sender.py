@@ -23,7 +23,7 @@ from pywa_async import errors as wa_errors
 from pywa_async.client import WhatsApp
 from pywa_async.types.templates import TemplateLanguage
 
-from bot.dispatcher import RetryLater, Undeliverable
+from bot.dispatcher import RetryLater, Undeliverable, WaitingForRecipient
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.render import WaMessage, render
 from storage.database import Outgoing, QueuedMessage, Store
@@ -168,7 +168,7 @@ class WhatsAppSender:
         reminder days later); the messages themselves wait in the outbox (RetryLater)."""
         if not self.template:
             log.warning("a WhatsApp message waits: no whatsapp.followup_template is configured")
-            raise RetryLater(WAITING + " (no follow-up template)", _seconds(WAIT_RECHECK))
+            raise WaitingForRecipient(WAITING + " (no follow-up template)", _seconds(WAIT_RECHECK))
         if (
             template_at is None
             or (last_inbound is not None and template_at < last_inbound)
@@ -184,7 +184,7 @@ class WhatsAppSender:
             )
             await self.store.whatsapp_template_sent(address, now)
             log.info("WhatsApp follow-up template sent; the message waits for the reporter")
-        raise RetryLater(WAITING, _seconds(WAIT_RECHECK))
+        raise WaitingForRecipient(WAITING, _seconds(WAIT_RECHECK))
 
     async def _send_part(self, chat_id: str, part: WaMessage) -> str:
         if part.kind == "text":

@@ -120,7 +120,7 @@ def _signed(secret: str, body: bytes, signature: str) -> bool:
         return False
 
 
-Handle = Callable[[str, dict[str, Any]], Awaitable[None]]
+Handle = Callable[[str, dict[str, Any]], Awaitable[list[str]]]
 
 
 class Inbox:
@@ -130,6 +130,7 @@ class Inbox:
         self,
         store: Store,
         handle: Handle,
+        deliver: Callable[[list[str]], Awaitable[None]],
         give_up: Callable[[str], Awaitable[None]],
         clock: Callable[[], datetime],
         *,
@@ -137,6 +138,7 @@ class Inbox:
     ) -> None:
         self.store = store
         self.handle = handle
+        self.deliver = deliver
         self.give_up = give_up
         self.clock = clock
         self._slots = asyncio.Semaphore(concurrency)
@@ -180,7 +182,7 @@ class Inbox:
             if self._closing or row["due_at"] > self.clock():
                 return  # the rest of this chat waits behind it, in order
             try:
-                await self.handle(address, row["message"])
+                addresses = await self.handle(address, row["message"])
             except Exception as exc:
                 attempts = row["attempts"] + 1
                 log_failure(log, f"a WhatsApp message (attempt {attempts})", exc)
@@ -191,7 +193,10 @@ class Inbox:
                 with contextlib.suppress(Exception):
                     await self.give_up(address)
                 continue
-            await self.store.whatsapp_processed(row["id"], self.clock())
+            # Processed is recorded before any sending: a stop during a slow send must not
+            # make the next start process this message a second time.
+            await asyncio.shield(self.store.whatsapp_processed(row["id"], self.clock()))
+            await self.deliver(addresses)
 
     async def close(self, grace: float = 10.0) -> None:
         """Let the messages in hand finish; those not started stay stored for the next start."""
