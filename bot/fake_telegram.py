@@ -2158,20 +2158,7 @@ class FakeTelegram:
     async def _copy_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
         source = self._source_message(params, "copy")
-        content: JSONDict = {
-            key: copy.deepcopy(source[key])
-            for key in (
-                "text",
-                "entities",
-                "photo",
-                "document",
-                "video",
-                "contact",
-                "caption",
-                "caption_entities",
-            )
-            if key in source
-        }
+        content = _content_of(source)
         raw: str | None = content.get("text") or content.get("caption")
         parse_mode: str | None = None
         if "text" not in content and params.get("caption") is not None:
@@ -2196,20 +2183,7 @@ class FakeTelegram:
     async def _forward_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
         source = self._source_message(params, "forward")
-        content: JSONDict = {
-            key: copy.deepcopy(source[key])
-            for key in (
-                "text",
-                "entities",
-                "photo",
-                "document",
-                "video",
-                "contact",
-                "caption",
-                "caption_entities",
-            )
-            if key in source
-        }
+        content = _content_of(source)
         content["forward_origin"] = {
             "type": "user",
             "sender_user": copy.deepcopy(source["from"]),
@@ -2480,3 +2454,13 @@ class FakeTelegram:
         if params.get("chat_id") not in (None, ""):
             chat_id = self._chat(params, sending=False)["id"]
         return self.menu_button(chat_id)
+
+
+CONTENT_KEYS = (
+    "text", "entities", "photo", "document", "video", "contact", "caption", "caption_entities",
+)  # fmt: skip
+
+
+def _content_of(source: JSONDict) -> JSONDict:
+    """What a copied or forwarded message carries over from its source."""
+    return {key: copy.deepcopy(source[key]) for key in CONTENT_KEYS if key in source}
