@@ -1644,21 +1644,15 @@ class FakeTelegram:
             document["mime_type"] = stored.mime_type
         return document
 
-    @staticmethod
-    def _video_json(stored: StoredFile) -> JSONDict:
-        video: JSONDict = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
+    @classmethod
+    def _video_json(cls, stored: StoredFile) -> JSONDict:
+        """A video is a document with dimensions and a duration."""
+        return {
+            **cls._document_json(stored),
             "width": stored.width,
             "height": stored.height,
             "duration": stored.duration,
-            "file_size": stored.size,
         }
-        if stored.file_name:
-            video["file_name"] = stored.file_name
-        if stored.mime_type:
-            video["mime_type"] = stored.mime_type
-        return video
 
     def _input_file(self, params: JSONDict, name: str) -> UploadedFile | StoredFile:
         """The file a send method was given: an upload, an ``attach://`` part or a file_id."""

@@ -227,7 +227,6 @@ T_EVIDENCE_DROPPED = Text(
     "Press <i>Selesai</i>.",
 )
 T_EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
-T_YES = Text("Ya", "Yes")
 T_EMPTY = "-"
 
 

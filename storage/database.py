@@ -539,10 +539,6 @@ class Store:
         )
         return row is not None and row["identity_erased_at"] is not None
 
-    async def has_reports(self) -> bool:
-        row = await self._read(lambda db: db.execute("SELECT 1 FROM reports LIMIT 1").fetchone())
-        return row is not None
-
     async def ticket_of_delivered(self, address: str, delivered_id: str) -> str | None:
         """Which case a message we sent to this chat was about (for replies to questions)."""
         async with self._db.execute(
@@ -925,15 +921,6 @@ class Store:
         ) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
-
-    async def next_due(self) -> datetime | None:
-        async with self._db.execute(
-            "SELECT MIN(due_at) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _dt(row[0]) if row else None
-
-    # -- for the officer CLI (wbs-officer) ------------------------------------------------
 
     async def record(
         self,

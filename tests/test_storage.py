@@ -993,21 +993,18 @@ async def test_release_claims_voids_every_lease_at_start_up(tmp_path: Path) -> N
         await store.close()
 
 
-async def test_undelivered_count_and_next_due(store: Store) -> None:
+async def test_undelivered_count(store: Store) -> None:
     assert await store.undelivered_count() == 0
-    assert await store.next_due() is None
     a1, b1, g1 = await store.enqueue(
         [message(CHAT, "a1"), message(OTHER, "b1"), message(GROUP, "g1")], NOW
     )
     assert await store.undelivered_count() == 3
-    assert await store.next_due() == NOW
     await store.claim_due(NOW)
     assert await store.undelivered_count() == 3, "claimed is not delivered"
     await store.mark_sent(a1, NOW, "1")
     await store.mark_failed(b1, NOW, "gone")
     await store.mark_retry(g1, NOW + timedelta(minutes=2), "later")
     assert await store.undelivered_count() == 1
-    assert await store.next_due() == NOW + timedelta(minutes=2)
 
 
 # -- 6. the audit chain ---------------------------------------------------------------------
