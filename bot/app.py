@@ -24,7 +24,7 @@ from bot.http import AiohttpRequest
 from bot.settings import Settings
 from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
-from bot.telegram_sender import TelegramSender
+from bot.telegram_sender import TelegramSender, allow_raw_calls
 from bot.update_processor import PerChatUpdateProcessor
 from bot.whatsapp import CHANNEL as WHATSAPP
 from bot.whatsapp import channel_for
@@ -133,6 +133,7 @@ def build_app(
 ) -> App:
     """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
     validate_moves()
+    allow_raw_calls()
     build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
     reporter_chats = TelegramReporterChats()
     roles = Roles(

@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from bot.dispatcher import Dispatcher
 from bot.errors import log_failure
+from bot.telegram_sender import raw_call
 from conversations import texts
 from conversations.engine import Pressed, SharedContact, Typed, Unsupported
 from conversations.reporting import Chat, ReportingService
@@ -153,10 +154,13 @@ class TelegramReporterChats:
         if label is None or message.text is None:
             return
         try:
-            await message.edit_text(
-                f"{message.text_html}\n\n➡️ <i>{html.escape(label)}</i>",
+            await raw_call(  # without reply_markup: the buttons go
+                message.get_bot(),
+                "edit_message_text",
+                chat_id=message.chat.id,
+                message_id=message.message_id,
+                text=f"{message.text_html}\n\n➡️ <i>{html.escape(label)}</i>",
                 parse_mode=ParseMode.HTML,
-                reply_markup=None,
             )
         except TelegramError as exc:
             log.info("could not mark a choice: %s", type(exc).__name__)
