@@ -8,15 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import (
-    Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
@@ -30,7 +22,7 @@ from storage.database import QueuedMessage
 GROUP_RETRY = 600.0  # seconds between tries while the officers' group refuses the bot
 SHARE_NUMBER = Text("📱 Bagikan Nomor Saya", "📱 Share my number")
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+JSONDict = dict[str, Any]
 RAW_CALLS = ("send_message", "edit_message_text")
 
 
@@ -53,25 +45,28 @@ async def raw_call(bot: Bot, endpoint: str, **params: Any) -> Any:
     return await bot.do_api_request(endpoint, api_kwargs=params)
 
 
-def markup(payload: Mapping[str, Any]) -> Markup:
-    """Inline buttons for choices; Telegram's contact button while the phone is asked."""
+def markup(payload: Mapping[str, Any]) -> JSONDict | None:
+    """Inline buttons for choices; Telegram's contact button while the phone is asked.
+
+    Bot API JSON as it goes on the wire: building PTB's keyboard objects only to turn them
+    back into this costs more than the rest of composing a message.
+    """
     if payload.get("ask_contact"):
         label = SHARE_NUMBER.render(Lang(payload.get("lang", Lang.ID)))
-        return ReplyKeyboardMarkup(
-            [[KeyboardButton(label, request_contact=True)]],
-            resize_keyboard=True,
-            one_time_keyboard=True,
-        )
+        return {
+            "keyboard": [[{"text": label, "request_contact": True}]],
+            "resize_keyboard": True,
+            "one_time_keyboard": True,
+        }
     if payload.get("close_contact"):
-        return ReplyKeyboardRemove()
+        return {"remove_keyboard": True}
     rows = payload.get("buttons") or []
     if rows:
-        return InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                for row in rows
+        return {
+            "inline_keyboard": [
+                [{"text": label, "callback_data": data} for label, data in row] for row in rows
             ]
-        )
+        }
     return None
 
 
@@ -109,7 +104,7 @@ class TelegramSender:
             await self._send_text(chat_id, part, None)
         return await self._send_text(chat_id, parts[-1], markup(payload))
 
-    async def _send_text(self, chat_id: int, text: str, keyboard: Markup) -> str:
+    async def _send_text(self, chat_id: int, text: str, keyboard: JSONDict | None) -> str:
         try:
             sent = await raw_call(
                 self.bot,

@@ -816,6 +816,8 @@ class Store:
         wanted = sorted({self.chat_hash(a) for a in addresses}) if addresses is not None else None
         stamp = _iso(now)
         lease = _iso(datetime.fromtimestamp(now.timestamp() + lease_seconds, UTC))
+        if addresses is not None:  # only the asked-for chats can be blocked: hash only those
+            busy = set(busy).intersection(addresses)
         in_flight = {self.chat_hash(a) for a in busy}
 
         def work(db: sqlite3.Connection) -> list[sqlite3.Row]:
