@@ -223,7 +223,21 @@ def proc_status(pid: int, key: str) -> float:
 
 def proc_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a live process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return _cpu_seconds(Path(f"/proc/{pid}/stat"))
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds of the main thread (the event loop) and of the others (SQLite's)."""
+    seconds: Counter[str] = Counter()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that just ended
+            name = "event loop" if task.name == str(pid) else "other threads"
+            seconds[name] += _cpu_seconds(task / "stat")
+    return dict(seconds)
+
+
+def _cpu_seconds(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -386,7 +400,7 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
         command = [
             spy,
             "record",
-            *([] if profile.endswith(".txt") else ["--idle"]),
+            *(["--gil"] if profile.endswith(".txt") else ["--idle"]),
             "-r",
             "200",
             "-o",
@@ -417,6 +431,8 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
         )
         cpu = proc_cpu_seconds(bot_pid) - cpu_before
         here = time.process_time() - here_before
+        threads = ", ".join(f"{n} {s:.1f} s" for n, s in thread_cpu_seconds(bot_pid).items())
+        print(f"bot CPU by thread (whole run): {threads}")
         calls = Counter(call.method for call in fake.calls[first_call:])
         tickets = [TICKET.search(m.text) if m else None for m in finals]
         confirmed = Counter(t.group() for t in tickets if t)
