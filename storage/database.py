@@ -13,8 +13,8 @@ import hashlib
 import hmac
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import asynccontextmanager, closing, suppress
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,39 +167,14 @@ class Store:
     async def close(self) -> None:
         await self._db.close()
 
-    @asynccontextmanager
-    async def _write(self, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """One short write transaction; `durable` syncs it to disk before returning."""
-        async with self._lock:
-            if durable:
-                await self._db.execute("PRAGMA synchronous = FULL")
-            try:
-                await self._retry_stale(lambda: self._db.execute("BEGIN IMMEDIATE"))
-            except asyncio.CancelledError:
-                # Cancelling only stops the wait: aiosqlite's thread still runs the BEGIN (its
-                # queue is in order), so end the transaction it opens, or it holds the write
-                # lock and every later write fails with "transaction within a transaction".
-                with suppress(sqlite3.OperationalError):
-                    await self._db.execute("ROLLBACK")
-                raise
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            else:
-                await self._db.execute("COMMIT")
-            finally:
-                if durable:
-                    await self._db.execute("PRAGMA synchronous = NORMAL")
-
     async def _transact(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
         """Run `work` as one transaction in a single hop to the database thread.
 
-        A transaction written as awaited statements costs one event-loop round trip per
-        statement, with the write lock held across all of them; under load that was most of
-        the bot's time (benchmarks/form_load.py). Here BEGIN, the work and COMMIT run on
-        aiosqlite's thread at once. A caller cancelled meanwhile cannot leave it half open:
+        Every write goes through here. Awaiting statement by statement would cost one
+        event-loop round trip each, with the write lock held across all of them; under load
+        that was most of the bot's time (benchmarks/form_load.py). Here BEGIN, the work and
+        COMMIT run on aiosqlite's thread at once, so `work` must not await (seal on the event
+        loop before, where possible). A caller cancelled meanwhile cannot leave it half open:
         the thread finishes or rolls back by itself.
         """
         async with self._lock:
@@ -228,9 +203,6 @@ class Store:
             except _BeginBusy as busy:
                 if time.monotonic() >= deadline:
                     raise busy.error from None
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
-                    raise
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
 
@@ -300,12 +272,14 @@ class Store:
         return await self._transact(work)
 
     async def set_language(self, address: str, lang: Lang) -> None:
-        async with self._write() as db:
-            await db.execute(
+        params = (self.chat_hash(address), lang)
+        await self._transact(
+            lambda db: db.execute(
                 """INSERT INTO sessions (chat_hash, lang) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET lang = excluded.lang""",
-                (self.chat_hash(address), lang),
+                params,
             )
+        )
 
     # -- reports --------------------------------------------------------------------------
 
@@ -319,56 +293,58 @@ class Store:
         """Store the report, number it, drop the draft and queue `messages(ticket)`, atomically.
 
         The running number is taken inside the write transaction, so two reports sent at the
-        same moment (even from two processes) never share a number.
+        same moment (even from two processes) never share a number. Only what needs the
+        ticket (the messages) is composed and sealed inside it; the rest is sealed before.
         """
         chat_hash = self.chat_hash(report.address)
-        async with self._write(durable=True) as db:
-            async with db.execute(
+        fields = (
+            report.channel,
+            chat_hash,
+            self.vault.seal(report.address.encode(), "chat"),
+            self.vault.seal_json(report.identity, "identity") if report.identity else None,
+            report.identity is None,
+            report.category,
+            report.service,
+            report.amount,
+            report.consent,
+            self.vault.seal_json(report.content, "report"),
+            CaseState.NEW,
+            report.lang,
+            _iso(now),
+            _iso(now),
+        )
+        evidence = [
+            (item["kind"], self.vault.seal_json(item, "evidence")) for item in report.evidence
+        ]
+        audit = self._audit(now, REPORTER_ACTOR, "report_submitted", {"channel": report.channel})
+
+        def work(db: sqlite3.Connection) -> tuple[str, list[int]]:
+            row = db.execute(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM reports WHERE year = ?", (year,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            ).fetchone()
             seq = int(row[0]) if row else 1
             ticket = format_ticket(year, seq)
-            cursor = await db.execute(
+            cursor = db.execute(
                 """INSERT INTO reports (ticket, year, seq, channel, chat_hash, chat, identity,
                      anonymous, category, service, amount, consent, content, state, lang,
                      created_at, updated_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    ticket,
-                    year,
-                    seq,
-                    report.channel,
-                    chat_hash,
-                    self.vault.seal(report.address.encode(), "chat"),
-                    self.vault.seal_json(report.identity, "identity") if report.identity else None,
-                    report.identity is None,
-                    report.category,
-                    report.service,
-                    report.amount,
-                    report.consent,
-                    self.vault.seal_json(report.content, "report"),
-                    CaseState.NEW,
-                    report.lang,
-                    _iso(now),
-                    _iso(now),
-                ),
+                (ticket, year, seq, *fields),
             )
             report_id = cursor.lastrowid
-            for item in report.evidence:
-                await db.execute(
+            for kind, data in evidence:
+                db.execute(
                     "INSERT INTO evidence (report_id, kind, data, added_at) VALUES (?, ?, ?, ?)",
-                    (report_id, item["kind"], self.vault.seal_json(item, "evidence"), _iso(now)),
+                    (report_id, kind, data, _iso(now)),
                 )
-            await db.execute(
+            db.execute(
                 "UPDATE sessions SET draft = NULL, draft_updated_at = NULL WHERE chat_hash = ?",
                 (chat_hash,),
             )
-            await self._audit(
-                db, now, REPORTER_ACTOR, "report_submitted", ticket, {"channel": report.channel}
-            )
-            ids = await self._enqueue(db, messages(ticket), now)
-        return ticket, ids
+            audit(db, ticket)
+            return ticket, _insert_outbox(db, self._outbox_rows(messages(ticket), now))
+
+        return await self._transact(work, durable=True)
 
     _REPORT_COLUMNS = """id, ticket, channel, state, outcome, category, service, anonymous,
         consent, amount, content, officer, lang, created_at, updated_at, first_action_at,
@@ -464,17 +440,22 @@ class Store:
         if actor != REPORTER_ACTOR:
             sets += ["first_action_at = COALESCE(first_action_at, ?)", "attention = NULL"]
             params.append(_iso(now))
-        async with self._write(durable=True) as db:
-            where, keys = "ticket = ?", [ticket]
-            if expect_state is not None:
-                where, keys = "ticket = ? AND state = ?", [ticket, expect_state]
-            cursor = await db.execute(
+        where, keys = "ticket = ?", [ticket]
+        if expect_state is not None:
+            where, keys = "ticket = ? AND state = ?", [ticket, expect_state]
+        audit = self._audit(now, actor, action, detail)
+        rows = self._outbox_rows(messages, now)
+
+        def work(db: sqlite3.Connection) -> None:
+            cursor = db.execute(
                 f"UPDATE reports SET {', '.join(sets)} WHERE {where}", (*params, *keys)
             )
             if cursor.rowcount != 1:
                 raise StateConflict(ticket)
-            await self._audit(db, now, actor, action, ticket, detail)
-            await self._enqueue(db, messages, now)
+            audit(db, ticket)
+            _insert_outbox(db, rows)
+
+        await self._transact(work, durable=True)
 
     async def add_evidence(
         self,
@@ -485,30 +466,35 @@ class Store:
         messages: Sequence[Outgoing] = (),
     ) -> None:
         """Evidence a reporter adds to a sent report (`/bukti`), with its audit entry."""
-        async with self._write(durable=True) as db:
-            async with db.execute("SELECT id FROM reports WHERE ticket = ?", (ticket,)) as cursor:
-                row = await cursor.fetchone()
+        evidence = [(item["kind"], self.vault.seal_json(item, "evidence")) for item in items]
+        kinds = [item["kind"] for item in items]
+        audit = self._audit(now, REPORTER_ACTOR, "evidence_added", {"kinds": kinds})
+        rows = self._outbox_rows(messages, now)
+
+        def work(db: sqlite3.Connection) -> None:
+            row = db.execute("SELECT id FROM reports WHERE ticket = ?", (ticket,)).fetchone()
             if row is None:
                 raise KeyError(ticket)
-            for item in items:
-                await db.execute(
+            for kind, data in evidence:
+                db.execute(
                     "INSERT INTO evidence (report_id, kind, data, added_at) VALUES (?, ?, ?, ?)",
-                    (row["id"], item["kind"], self.vault.seal_json(item, "evidence"), _iso(now)),
+                    (row["id"], kind, data, _iso(now)),
                 )
-            await db.execute(
-                "UPDATE reports SET updated_at = ? WHERE id = ?", (_iso(now), row["id"])
-            )
-            kinds = [item["kind"] for item in items]
-            await self._audit(db, now, REPORTER_ACTOR, "evidence_added", ticket, {"kinds": kinds})
-            await self._enqueue(db, messages, now)
+            db.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (_iso(now), row["id"]))
+            audit(db, ticket)
+            _insert_outbox(db, rows)
+
+        await self._transact(work, durable=True)
 
     async def set_attach_ticket(self, address: str, ticket: str | None) -> None:
-        async with self._write() as db:
-            await db.execute(
+        params = (self.chat_hash(address), ticket)
+        await self._transact(
+            lambda db: db.execute(
                 """INSERT INTO sessions (chat_hash, attach_ticket) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET attach_ticket = excluded.attach_ticket""",
-                (self.chat_hash(address), ticket),
+                params,
             )
+        )
 
     async def reporter_address(self, ticket: str) -> str | None:
         """The reporter's chat, for messages about their case; None once erased."""
@@ -623,21 +609,25 @@ class Store:
         attention: str | None = None,
     ) -> bool:
         """Send a follow-up once: its key and its messages are written together, or not at all."""
-        async with self._write() as db:
-            cursor = await db.execute(
+        # Reminders and deadlines (those with a case) are part of the case's history.
+        audit = self._audit(now, SYSTEM_ACTOR, kind, {}) if ticket is not None else None
+        rows = self._outbox_rows(messages, now)
+
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 "INSERT OR IGNORE INTO followups (key, ticket, kind, sent_at) VALUES (?, ?, ?, ?)",
                 (key, ticket, kind, _iso(now)),
             )
             if cursor.rowcount != 1:
                 return False
-            if ticket is not None:  # reminders and deadlines are part of the case's history
-                await self._audit(db, now, SYSTEM_ACTOR, kind, ticket, {})
+            if audit is not None:
+                audit(db, ticket)
             if ticket is not None and attention is not None:
-                await db.execute(
-                    "UPDATE reports SET attention = ? WHERE ticket = ?", (attention, ticket)
-                )
-            await self._enqueue(db, messages, now)
+                db.execute("UPDATE reports SET attention = ? WHERE ticket = ?", (attention, ticket))
+            _insert_outbox(db, rows)
             return True
+
+        return await self._transact(work)
 
     async def attention(self) -> dict[str, str]:
         """Cases flagged for a decision (e.g. the reporter did not respond)."""
@@ -648,30 +638,34 @@ class Store:
 
     async def erase_identity(self, ticket: str, now: datetime, *, actor: str, key: str) -> bool:
         """Erase the reporter's identity and chat link; the case stays for the record."""
-        async with self._write(durable=True) as db:
+        audit = self._audit(now, actor, "identity_erased", {})
+
+        def work(db: sqlite3.Connection) -> bool:
             # Undelivered messages to the reporter go too (they carry the chat), and the link a
             # /bukti session kept to this case.
-            await db.execute(
+            db.execute(
                 """DELETE FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL
                    AND recipient_hash = (SELECT chat_hash FROM reports WHERE ticket = ?)""",
                 (ticket,),
             )
-            await db.execute(
+            db.execute(
                 "UPDATE sessions SET attach_ticket = NULL WHERE attach_ticket = ?", (ticket,)
             )
-            cursor = await db.execute(
+            cursor = db.execute(
                 """UPDATE reports SET identity = NULL, chat = NULL, chat_hash = NULL,
                      identity_erased_at = ? WHERE ticket = ? AND identity_erased_at IS NULL""",
                 (_iso(now), ticket),
             )
             if cursor.rowcount != 1:
                 return False
-            await db.execute(
+            db.execute(
                 "INSERT OR IGNORE INTO followups (key, ticket, kind, sent_at) VALUES (?, ?, ?, ?)",
                 (key, ticket, "erase_identity", _iso(now)),
             )
-            await self._audit(db, now, actor, "identity_erased", ticket, {})
+            audit(db, ticket)
             return True
+
+        return await self._transact(work, durable=True)
 
     async def stale_drafts(self, updated_before: datetime) -> list[StaleDraft]:
         """Drafts untouched since `updated_before`, with whether their owner was warned."""
@@ -697,53 +691,58 @@ class Store:
         self, chat_hash: bytes, updated_at: datetime, now: datetime, messages: Sequence[Outgoing]
     ) -> bool:
         """Mark the draft warned and queue the warning, unless it changed meanwhile."""
-        async with self._write() as db:
-            cursor = await db.execute(
+        rows = self._outbox_rows(messages, now)
+
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 """UPDATE sessions SET expiry_warned_at = ?
                    WHERE chat_hash = ? AND draft_updated_at = ? AND expiry_warned_at IS NULL""",
                 (_iso(now), chat_hash, _iso(updated_at)),
             )
             if cursor.rowcount != 1:
                 return False
-            await self._enqueue(db, messages, now)
+            _insert_outbox(db, rows)
             return True
+
+        return await self._transact(work)
 
     async def drop_draft(self, chat_hash: bytes, updated_at: datetime) -> bool:
         """Delete an expired draft, unless the reporter touched it meanwhile."""
-        async with self._write() as db:
-            cursor = await db.execute(
+
+        def work(db: sqlite3.Connection) -> bool:
+            cursor = db.execute(
                 """UPDATE sessions SET draft = NULL, draft_updated_at = NULL, chat = NULL,
                      expiry_warned_at = NULL WHERE chat_hash = ? AND draft_updated_at = ?""",
                 (chat_hash, _iso(updated_at)),
             )
             return cursor.rowcount == 1
 
+        return await self._transact(work)
+
     # -- the audit chain ------------------------------------------------------------------
 
-    async def _audit(
-        self,
-        db: aiosqlite.Connection,
-        now: datetime,
-        actor: str,
-        action: str,
-        ticket: str | None,
-        detail: dict[str, Any],
-    ) -> None:
-        """Append an entry whose hash covers the previous entry's hash (tamper evidence)."""
-        async with db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1") as cursor:
-            last = await cursor.fetchone()
-        entry_id = (last["id"] + 1) if last else 1
-        prev = last["hash"] if last else ""
+    def _audit(
+        self, now: datetime, actor: str, action: str, detail: dict[str, Any]
+    ) -> Callable[[sqlite3.Connection, str | None], None]:
+        """An audit entry sealed now (on the event loop), appended by the returned function
+        inside the transaction: `append(db, ticket)`. The entry's hash covers the previous
+        entry's hash (tamper evidence), so only that part waits for the database."""
         sealed = self.vault.seal_json(detail, "audit")
         at = _iso(now)
-        digest = audit_hash(
-            prev, entry_id, at, actor, action, ticket, sealed, key=self.vault.audit_key
-        )
-        await db.execute(
-            """INSERT INTO audit (id, at, actor, action, ticket, detail, prev_hash, hash)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (entry_id, at, actor, action, ticket, sealed, prev, digest),
-        )
+        key = self.vault.audit_key
+
+        def append(db: sqlite3.Connection, ticket: str | None) -> None:
+            last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            entry_id = (last["id"] + 1) if last else 1
+            prev = last["hash"] if last else ""
+            digest = audit_hash(prev, entry_id, at, actor, action, ticket, sealed, key=key)
+            db.execute(
+                """INSERT INTO audit (id, at, actor, action, ticket, detail, prev_hash, hash)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (entry_id, at, actor, action, ticket, sealed, prev, digest),
+            )
+
+        return append
 
     async def history(self, ticket: str) -> list[AuditEntry]:
         return await self._audit_entries("WHERE ticket = ?", (ticket,))
@@ -784,16 +783,6 @@ class Store:
             )
             for message in messages
         ]
-
-    async def _enqueue(
-        self, db: aiosqlite.Connection, messages: Sequence[Outgoing], now: datetime
-    ) -> list[int]:
-        ids = []
-        for row in self._outbox_rows(messages, now):
-            cursor = await db.execute(INSERT_OUTBOX, row)
-            assert cursor.lastrowid is not None
-            ids.append(cursor.lastrowid)
-        return ids
 
     async def enqueue(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
         rows = self._outbox_rows(messages, now)
@@ -889,33 +878,36 @@ class Store:
         )
 
     async def mark_retry(self, message_id: int, due: datetime, error: str) -> None:
-        async with self._write() as db:
-            await db.execute(
+        await self._transact(
+            lambda db: db.execute(
                 """UPDATE outbox SET due_at = ?, last_error = ?, claimed_until = NULL,
                      attempts = attempts + 1 WHERE id = ?""",
                 (_iso(due), error[:200], message_id),
             )
+        )
 
     async def mark_failed(self, message_id: int, now: datetime, error: str) -> None:
         """Give up on a message that can never be delivered (e.g. the reporter blocked us)."""
-        async with self._write() as db:
-            await db.execute(
+        await self._transact(
+            lambda db: db.execute(
                 """UPDATE outbox SET failed_at = ?, last_error = ?, claimed_until = NULL,
                      attempts = attempts + 1, recipient = x'', payload = x'' WHERE id = ?""",
                 (_iso(now), error[:200], message_id),
             )
+        )
 
     async def release(self, message_ids: Sequence[int]) -> None:
         """Give claimed messages back untouched (they wait behind a failed one)."""
-        async with self._write() as db:
-            await db.executemany(
-                "UPDATE outbox SET claimed_until = NULL WHERE id = ?", [(i,) for i in message_ids]
-            )
+        rows = [(i,) for i in message_ids]
+        await self._transact(
+            lambda db: db.executemany("UPDATE outbox SET claimed_until = NULL WHERE id = ?", rows)
+        )
 
     async def release_claims(self) -> None:
         """At start-up: leases of a process that died are void."""
-        async with self._write() as db:
-            await db.execute("UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL")
+        await self._transact(
+            lambda db: db.execute("UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL")
+        )
 
     async def undelivered_count(self) -> int:
         async with self._db.execute(
@@ -933,8 +925,8 @@ class Store:
         detail: dict[str, Any],
     ) -> None:
         """Append one audit entry and nothing else (e.g. an export of the register)."""
-        async with self._write(durable=True) as db:
-            await self._audit(db, now, actor, action, ticket, detail)
+        audit = self._audit(now, actor, action, detail)
+        await self._transact(lambda db: audit(db, ticket), durable=True)
 
     async def last_actor_name(self, actor: str) -> str | None:
         """The name (`detail["by"]`) an actor id last acted under, e.g. an officer's Telegram
@@ -961,26 +953,36 @@ class Store:
         Durable before the webhook is answered: Meta does not send an acknowledged message
         again. Returns the addresses that got a new message (a repeated id is ignored).
         """
-        fresh: list[str] = []
-        async with self._write(durable=True) as db:
-            for message_id, address, message in items:
-                cursor = await db.execute(
+        rows = [
+            (
+                address,
+                (
+                    self.vault.lookup_hash("whatsapp-message:" + message_id),
+                    self.chat_hash(address),
+                    self.vault.seal_json(
+                        {"address": address, "message": message}, "whatsapp_inbox"
+                    ),
+                    _iso(now),
+                    _iso(now),
+                ),
+            )
+            for message_id, address, message in items
+        ]
+
+        def work(db: sqlite3.Connection) -> list[str]:
+            fresh: list[str] = []
+            for address, row in rows:
+                cursor = db.execute(
                     """INSERT OR IGNORE INTO whatsapp_inbox
                          (message_hash, chat_hash, message, received_at, due_at)
                        VALUES (?, ?, ?, ?, ?)""",
-                    (
-                        self.vault.lookup_hash("whatsapp-message:" + message_id),
-                        self.chat_hash(address),
-                        self.vault.seal_json(
-                            {"address": address, "message": message}, "whatsapp_inbox"
-                        ),
-                        _iso(now),
-                        _iso(now),
-                    ),
+                    row,
                 )
                 if cursor.rowcount == 1 and address not in fresh:
                     fresh.append(address)
-        return fresh
+            return fresh
+
+        return await self._transact(work, durable=True)
 
     async def whatsapp_pending(
         self, *, address: str | None = None, limit: int = 500
@@ -1011,27 +1013,32 @@ class Store:
         return found
 
     async def whatsapp_processed(self, row_id: int, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
+        await self._transact(
+            lambda db: db.execute(
                 "UPDATE whatsapp_inbox SET done_at = ?, message = NULL WHERE id = ?",
                 (_iso(now), row_id),
             )
+        )
 
     async def whatsapp_retry(self, row_id: int, due: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
+        await self._transact(
+            lambda db: db.execute(
                 "UPDATE whatsapp_inbox SET due_at = ?, attempts = attempts + 1 WHERE id = ?",
                 (_iso(due), row_id),
             )
+        )
 
     async def whatsapp_prune(self, before: datetime) -> int:
         """Forget processed message ids older than `before` (Meta retries for 7 days at most)."""
-        async with self._write() as db:
-            cursor = await db.execute(
+
+        def work(db: sqlite3.Connection) -> int:
+            cursor = db.execute(
                 "DELETE FROM whatsapp_inbox WHERE done_at IS NOT NULL AND done_at < ?",
                 (_iso(before),),
             )
             return cursor.rowcount
+
+        return await self._transact(work)
 
     async def whatsapp_inbound(self, address: str, at: datetime, now: datetime) -> int:
         """The reporter wrote at `at`: the window is open, and what waited for it is due now.
@@ -1039,19 +1046,21 @@ class Store:
         Returns how many queued messages were waiting (for the window, or for a retry).
         """
         chat_hash = self.chat_hash(address)
-        async with self._write() as db:
-            await db.execute(
+
+        def work(db: sqlite3.Connection) -> int:
+            db.execute(
                 """INSERT INTO whatsapp_window (chat_hash, last_inbound_at) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET last_inbound_at = MAX(
                      COALESCE(whatsapp_window.last_inbound_at, ''), excluded.last_inbound_at)""",
                 (chat_hash, _iso(at)),
             )
-            cursor = await db.execute(
+            return db.execute(
                 """UPDATE outbox SET due_at = ? WHERE recipient_hash = ? AND sent_at IS NULL
                      AND failed_at IS NULL AND due_at > ?""",
                 (_iso(now), chat_hash, _iso(now)),
-            )
-            return cursor.rowcount
+            ).rowcount
+
+        return await self._transact(work)
 
     async def whatsapp_window(self, address: str) -> tuple[datetime | None, datetime | None]:
         """(the reporter's last message, the last follow-up template) for this chat."""
@@ -1065,13 +1074,15 @@ class Store:
         return _dt(row["last_inbound_at"]), _dt(row["template_sent_at"])
 
     async def whatsapp_template_sent(self, address: str, at: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
+        params = (self.chat_hash(address), _iso(at))
+        await self._transact(
+            lambda db: db.execute(
                 """INSERT INTO whatsapp_window (chat_hash, template_sent_at) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET
                      template_sent_at = excluded.template_sent_at""",
-                (self.chat_hash(address), _iso(at)),
+                params,
             )
+        )
 
     async def whatsapp_queued_after(self, address: str, since: datetime) -> bool:
         """Whether a message for this chat was queued after `since` and still waits."""
@@ -1084,12 +1095,14 @@ class Store:
 
     async def whatsapp_window_closed(self, address: str, closed_before: datetime) -> None:
         """WhatsApp says the window is closed: the last inbound is at least that old."""
-        async with self._write() as db:
-            await db.execute(
+        params = (_iso(closed_before), self.chat_hash(address))
+        await self._transact(
+            lambda db: db.execute(
                 """UPDATE whatsapp_window SET last_inbound_at = MIN(last_inbound_at, ?)
                    WHERE chat_hash = ?""",
-                (_iso(closed_before), self.chat_hash(address)),
+                params,
             )
+        )
 
 
 def lost_key_problem(database: Path, key_file: Path) -> str | None:

@@ -184,9 +184,9 @@ async def test_cli_writes_during_a_burst_of_reporters(
     assert "locked" not in caplog.text
 
 
-@pytest.mark.parametrize("path", ["awaited transaction", "one-hop transaction"])
+@pytest.mark.parametrize("write", ["set_language", "enqueue"])
 async def test_a_bot_write_waits_out_its_own_read_made_stale_by_the_cli(
-    tmp_path: Path, path: str
+    tmp_path: Path, write: str
 ) -> None:
     """The mechanism behind the burst test's rare failure, made deterministic: one coroutine of
     the bot is part-way through a SELECT when the CLI (another connection) commits; another
@@ -200,14 +200,14 @@ async def test_a_bot_write_waits_out_its_own_read_made_stale_by_the_cli(
         reading = await bot_store._db.execute("SELECT name FROM sqlite_master")
         assert await reading.fetchone() is not None  # mid-iteration: its snapshot is held
         await cli_store.set_language("telegram:1", Lang.EN)  # the CLI commits
-        write = asyncio.create_task(
-            bot_store.set_language("telegram:2", Lang.EN)  # Store._write
-            if path == "awaited transaction"
+        writing = asyncio.create_task(
+            bot_store.set_language("telegram:2", Lang.EN)
+            if write == "set_language"
             else bot_store.enqueue([Outgoing("telegram:2", {"text": "x"}, "reply")], now)
         )
         await asyncio.sleep(0.05)
         await reading.close()  # the SELECT ends a moment later
-        await asyncio.wait_for(write, timeout=5)
+        await asyncio.wait_for(writing, timeout=5)
     finally:
         await cli_store.close()
         await bot_store.close()

@@ -32,6 +32,7 @@ from storage.database import (
     NewReport,
     Outgoing,
     Session,
+    StateConflict,
     Store,
     audit_hash,
     format_ticket,
@@ -654,6 +655,48 @@ async def test_a_failing_submission_stores_nothing_and_keeps_the_draft(
 
     ticket, _ = await store.submit_report(new_report(), NOW, YEAR, receipt(CHAT))
     assert ticket == format_ticket(YEAR, 1), "a failed attempt does not use up a number"
+
+
+async def test_a_refused_case_change_writes_nothing(store: Store, tmp_path: Path) -> None:
+    """A move checked against a stale state, or evidence for an unknown case, raises and
+    leaves no trace: no state change, no audit entry, nothing queued."""
+    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
+    later = NOW + timedelta(minutes=5)
+    with pytest.raises(StateConflict):
+        await store.update_case(
+            ticket,
+            later,
+            actor="officer",
+            action="review",
+            detail={},
+            expect_state=CaseState.REVIEW,
+            state=CaseState.CLOSED,
+            officer="Budi",
+            messages=[message(CHAT, "closed")],
+        )
+    with pytest.raises(KeyError):
+        await store.add_evidence(
+            "WBS-2026-0099", [{"kind": "link", "url": "x"}], later, messages=[message(CHAT, "x")]
+        )
+    record = await store.report(ticket)
+    assert record is not None
+    assert (record.state, record.officer, record.updated_at) == (CaseState.NEW, None, NOW)
+    assert [row["action"] for row in audit_rows(db_path(tmp_path))] == ["report_submitted"]
+    assert await store.undelivered_count() == 0
+
+    await store.update_case(
+        ticket,
+        later,
+        actor="officer",
+        action="review",
+        detail={},
+        expect_state=CaseState.NEW,
+        state=CaseState.REVIEW,
+    )
+    assert [row["action"] for row in audit_rows(db_path(tmp_path))] == [
+        "report_submitted",
+        "review",
+    ]
 
 
 async def test_reports_of_chat_finds_only_that_chats_reports(store: Store) -> None:
