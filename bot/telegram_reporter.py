@@ -125,18 +125,20 @@ class TelegramReporterChats:
             return
         data = query.data or ""
 
-        async def acknowledge() -> None:
-            """Stop the button's spinner and mark the choice: cosmetic, so it runs alongside."""
+        async def stop_spinner() -> None:
             with contextlib.suppress(TelegramError):
                 await query.answer()
-            if not data.startswith("menu:"):  # the welcome menu stays usable
-                await self._mark_choice(message, data)
 
         async def answer() -> None:
             chat = Chat(CHANNEL, str(message.chat.id))
             await self._flush(await self._reporting.event(chat, Pressed(data)))
 
-        await asyncio.gather(acknowledge(), answer())
+        # Stopping the spinner and marking the choice are cosmetic: they run alongside the
+        # answer, so the chat's next update waits for one round trip, not three.
+        cosmetic = [stop_spinner()]
+        if not data.startswith("menu:"):  # the welcome menu stays usable
+            cosmetic.append(self._mark_choice(message, data))
+        await asyncio.gather(*cosmetic, answer())
 
     @staticmethod
     async def _mark_choice(message: Message, data: str) -> None:
