@@ -20,9 +20,11 @@ tap) and when the fake records the bot's reply (`_record`, after the simulated l
 so the bot's own answer-to-request delay is included, the reporters' wake-up delay is not.
 A step's time runs to its last expected message (for `/lapor`: the first question).
 
-People answer at once (no reading time), so the load is a closed loop: with N reporters the
-mean time per step is N / throughput (Little's law). At 200 reporters, p99 < 500 ms therefore
-needs well over 400 updates/s; the throughput target alone (300/s) implies a ~670 ms mean.
+In the first run people answer at once (no reading time), so the load is a closed loop: with
+N reporters the mean time per step is N / throughput (Little's law). At 200 reporters, p99 <
+500 ms therefore needs well over 400 updates/s; the throughput target alone (300/s) implies a
+~670 ms mean. A second run (`--think`, 0 skips it) has the same people take about a second
+per answer: the reply time of a busy bot that is not saturated.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import contextlib
 import json
 import math
 import os
+import random
 import re
 import shutil
 import signal
@@ -228,12 +231,12 @@ def proc_cpu_seconds(pid: int) -> float:
 
 def thread_cpu_seconds(pid: int) -> dict[str, float]:
     """CPU seconds of the main thread (the event loop) and of the others (SQLite's)."""
-    seconds: Counter[str] = Counter()
+    seconds: dict[str, float] = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         with contextlib.suppress(OSError):  # a thread that just ended
             name = "event loop" if task.name == str(pid) else "other threads"
-            seconds[name] += _cpu_seconds(task / "stat")
-    return dict(seconds)
+            seconds[name] = seconds.get(name, 0.0) + _cpu_seconds(task / "stat")
+    return seconds
 
 
 def _cpu_seconds(stat: Path) -> float:
@@ -242,18 +245,30 @@ def _cpu_seconds(stat: Path) -> float:
 
 
 async def walk(
-    fake: TimedFake, user: FakeUser, steps: Sequence[Step], tally: Tally, name: str
+    fake: TimedFake,
+    user: FakeUser,
+    steps: Sequence[Step],
+    tally: Tally,
+    name: str,
+    think: float = 0.0,
 ) -> BotMessage | None:
     """One person goes through `steps`; returns the last bot message, None when stuck.
 
     Every message that arrives is checked in order against the step's expected prefixes;
     a message that is not the expected one is counted out of order, then reading goes on.
+    With `think` > 0 the person reads and answers in 0.5-1.5 times `think` seconds (and
+    starts within `think` seconds), instead of at once.
     """
     inbox = fake.inbox(user.id)
     seen: list[BotMessage] = []
     last: BotMessage | None = None
+    pause = random.Random(user.id)  # the same pauses in every run
+    if think:
+        await asyncio.sleep(pause.uniform(0, think))
     for number, step in enumerate(steps, 1):
         where = f"{name} step {number} ({step.value[:24]!r})"
+        if think and number > 1:
+            await asyncio.sleep(pause.uniform(0.5, 1.5) * think)
         if step.kind == "send":
             fake.send_text(user, step.value)
         else:
@@ -359,10 +374,10 @@ def tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def group_alerts(fake: FakeTelegram) -> Counter[str]:
-    """How many alerts the officers' group got per ticket."""
+def group_alerts(fake: FakeTelegram, since: int = 0) -> Counter[str]:
+    """How many alerts the officers' group got per ticket (from its `since`-th message on)."""
     alerts: Counter[str] = Counter()
-    for message in fake.messages(OFFICER_GROUP):
+    for message in fake.messages(OFFICER_GROUP)[since:]:
         found = TICKET.search(message.text)
         if message.kind == "text" and found:
             alerts[found.group()] += 1
@@ -388,8 +403,17 @@ async def stored_cases(config: Path) -> list[dict[str, Any]]:
     return cases
 
 
-async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | None) -> Phase:
+async def run_wbs(
+    fake: TimedFake,
+    reporters: int,
+    folder: Path,
+    profile: str | None,
+    *,
+    think: float = 0.0,
+    first_user: int = 700_000,
+) -> Phase:
     """The real bot as a subprocess and `reporters` people filling the form at once."""
+    folder.mkdir()
     config = write_config(folder, fake)
     log = folder / "wbs-bot.log"
     command = [str(BIN / "wbs-bot"), "run", "--config", str(config)]
@@ -416,16 +440,17 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         bot_pid = int(children[0]) if children else process.pid
     tally = Tally()
-    users = [fake.user(700_000 + i, f"Pelapor {i}") for i in range(reporters)]
+    users = [fake.user(first_user + i, f"Pelapor {i}") for i in range(reporters)]
     journeys = [
         service_journey(i) if i % 2 == 0 else violation_journey(i) for i in range(reporters)
     ]
     first_call = len(fake.calls)
+    earlier_alerts = len(fake.messages(OFFICER_GROUP))  # an earlier run's
     try:
         cpu_before, here_before = proc_cpu_seconds(bot_pid), time.process_time()
         finals = await asyncio.gather(
             *(
-                walk(fake, user, journey, tally, f"reporter {i}")
+                walk(fake, user, journey, tally, f"reporter {i}", think)
                 for i, (user, journey) in enumerate(zip(users, journeys, strict=True))
             )
         )
@@ -439,7 +464,9 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
         # The outbox job sends what the handlers did not; give it its rounds.
         with contextlib.suppress(TimeoutError):
             await fake.wait_until(
-                lambda: set(group_alerts(fake)) >= set(confirmed), timeout=30, what="alerts"
+                lambda: set(group_alerts(fake, earlier_alerts)) >= set(confirmed),
+                timeout=30,
+                what="alerts",
             )
         await asyncio.sleep(2.5)  # one more outbox round: a duplicate alert would show here
         count_leftovers(fake, [u.id for u in users], tally)
@@ -447,7 +474,7 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
     finally:
         await stop_process(process, log, bot_pid)
     cases = await stored_cases(config)
-    alerts = group_alerts(fake)
+    alerts = group_alerts(fake, earlier_alerts)
     rows = Counter(case["ticket"] for case in cases)
     ok = (
         len(confirmed) == reporters
@@ -468,7 +495,9 @@ async def run_wbs(fake: TimedFake, reporters: int, folder: Path, profile: str | 
             f"unalerted {len(set(confirmed) - set(alerts))})"
         )
     )
-    return Phase(f"wbs-bot, {reporters} reporters", tally, stored, rss, cpu, calls, here, ok)
+    pace = f"answering in ~{think:g} s" if think else "answering at once"
+    setup = f"wbs-bot, {reporters} reporters {pace}"
+    return Phase(setup, tally, stored, rss, cpu, calls, here, ok)
 
 
 # --------------------------------------------------------------------------- baseline
@@ -601,14 +630,26 @@ def check_targets(wbs: Phase, echo: Phase | None, reporters: int, latency: float
 
 
 async def run(
-    reporters: int, latency: float, keep: bool, profile: str | None, baseline: bool = True
+    reporters: int,
+    latency: float,
+    keep: bool,
+    profile: str | None,
+    baseline: bool = True,
+    think: float = 0.0,
 ) -> int:
     folder = Path(tempfile.mkdtemp(prefix="wbs-bench-"))
     fake = TimedFake(latency=latency)
     await fake.start()
     try:
         fake.group(OFFICER_GROUP, "Tim WBS BKD NTT")
-        wbs = await run_wbs(fake, reporters, folder, profile)
+        wbs = await run_wbs(fake, reporters, folder / "at-once", profile)
+        phases = [wbs]
+        if think:  # the same people, taking time to answer: the latency below saturation
+            phases.append(
+                await run_wbs(
+                    fake, reporters, folder / "paced", None, think=think, first_user=800_000
+                )
+            )
         per_chat = [
             len(service_journey(i)) if i % 2 == 0 else len(violation_journey(i))
             for i in range(reporters)
@@ -616,7 +657,7 @@ async def run(
         echo = await run_echo(fake, per_chat, folder) if baseline else None
     finally:
         await fake.stop()
-    print_report([wbs] if echo is None else [wbs, echo], latency)
+    print_report(phases if echo is None else [*phases, echo], latency)
     if echo is not None:
         print(f"\nwbs/baseline: {wbs.tally.rate / echo.tally.rate:.1f}x")
     missed = check_targets(wbs, echo, reporters, latency)
@@ -644,6 +685,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temp data and logs")
     parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="a second run where people take about this long to answer (0: skip it)",
+    )
+    parser.add_argument(
         "--no-baseline",
         action="store_true",
         help="skip the echo bot (two minutes): for trying a change to the bot",
@@ -662,7 +710,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve_echo_bot(*args.serve_echo_bot)
         return 0
     return asyncio.run(
-        run(args.reporters, args.latency, args.keep, args.profile, not args.no_baseline)
+        run(
+            args.reporters,
+            args.latency,
+            args.keep,
+            args.profile,
+            not args.no_baseline,
+            args.think,
+        )
     )
 
 
