@@ -206,6 +206,7 @@ class Phase:
     calls: Counter[str]
     harness_cpu_s: float  # this process: the fake server and the people
     ok_stored: bool = True
+    threads: dict[str, float] = field(default_factory=dict)  # the bot's CPU by thread
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -456,8 +457,7 @@ async def run_wbs(
         )
         cpu = proc_cpu_seconds(bot_pid) - cpu_before
         here = time.process_time() - here_before
-        threads = ", ".join(f"{n} {s:.1f} s" for n, s in thread_cpu_seconds(bot_pid).items())
-        print(f"bot CPU by thread (whole run): {threads}")
+        threads = thread_cpu_seconds(bot_pid)  # since start-up: imports included
         calls = Counter(call.method for call in fake.calls[first_call:])
         tickets = [TICKET.search(m.text) if m else None for m in finals]
         confirmed = Counter(t.group() for t in tickets if t)
@@ -497,7 +497,7 @@ async def run_wbs(
     )
     pace = f"answering in ~{think:g} s" if think else "answering at once"
     setup = f"wbs-bot, {reporters} reporters {pace}"
-    return Phase(setup, tally, stored, rss, cpu, calls, here, ok)
+    return Phase(setup, tally, stored, rss, cpu, calls, here, ok, threads)
 
 
 # --------------------------------------------------------------------------- baseline
@@ -591,20 +591,28 @@ def print_report(phases: Sequence[Phase], latency: float) -> None:
             f"({p.harness_cpu_s / t.wall:.0%}); {per_update:.2f} API calls/update "
             f"({common}); stuck reporters {t.stuck}"
         )
+        if p.threads:
+            by_thread = ", ".join(f"{name} {sec:.1f} s" for name, sec in p.threads.items())
+            print(f"    - bot CPU by thread, start-up included: {by_thread}")
         for problem in t.problems[:10]:
             print(f"    - {problem}")
 
 
-def check_targets(wbs: Phase, echo: Phase | None, reporters: int, latency: float) -> list[str]:
-    """The missed targets, as sentences."""
+def check_targets(
+    runs: Sequence[Phase], echo: Phase | None, reporters: int, latency: float
+) -> list[str]:
+    """The missed targets, as sentences. Correctness holds in every run of the bot; speed is
+    the first run's (people answering at once)."""
     missed = []
+    for run in runs:
+        if run.tally.out_of_order:
+            missed.append(f"{run.setup}: {run.tally.out_of_order} out-of-order replies (target 0)")
+        if run.tally.stuck:
+            missed.append(f"{run.setup}: {run.tally.stuck} reporters stuck (target 0)")
+        if not run.ok_stored:
+            missed.append(f"{run.setup}: stored {run.stored} (target {reporters} once each)")
+    wbs = runs[0]
     t = wbs.tally
-    if t.out_of_order:
-        missed.append(f"{t.out_of_order} out-of-order replies (target 0)")
-    if t.stuck:
-        missed.append(f"{t.stuck} reporters stuck (target 0)")
-    if not wbs.ok_stored:
-        missed.append(f"reports stored: {wbs.stored} (target {reporters} once each)")
     if echo is not None and (echo.tally.out_of_order or echo.tally.stuck):
         missed.append("the baseline echo bot lost or reordered messages")
     at_target_point = reporters == TARGET_REPORTERS and math.isclose(latency, TARGET_LATENCY)
@@ -660,7 +668,7 @@ async def run(
     print_report(phases if echo is None else [*phases, echo], latency)
     if echo is not None:
         print(f"\nwbs/baseline: {wbs.tally.rate / echo.tally.rate:.1f}x")
-    missed = check_targets(wbs, echo, reporters, latency)
+    missed = check_targets(phases, echo, reporters, latency)
     for line in missed:
         print(f"MISSED: {line}")
     if not missed:
@@ -700,7 +708,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--profile",
         metavar="FILE",
         help="run the bot under `py-spy record`: a speedscope file, or collapsed stacks "
-        "(busy samples only) when FILE ends in .txt",
+        "(sampled only while the bot holds the GIL) when FILE ends in .txt",
     )
     parser.add_argument(
         "--serve-echo-bot", nargs=3, metavar=("BASE", "FILES", "TOKEN"), help=argparse.SUPPRESS
