@@ -1,19 +1,18 @@
 """The one storage interface: drafts, reports, evidence, the outbox and the audit chain.
 
-Only this package writes SQL. One aiosqlite connection per process, WAL mode, short
-`BEGIN IMMEDIATE` transactions serialized by an asyncio lock (so coroutines never interleave
-inside a transaction) and by SQLite's busy timeout across processes (the officer CLI).
+Only this package writes SQL. One aiosqlite connection per process, WAL mode. Writes
+are short functions run on the database thread, never interleaved with another coroutine;
+those arriving together share one `BEGIN IMMEDIATE` transaction, each in its own savepoint
+(storage/group_commit.py). SQLite's busy timeout orders them with other processes (the CLI).
 Everything that identifies a reporter or carries report text is sealed by the vault first.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import sqlite3
-import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from conversations.followups import CaseClock
 from conversations.i18n import Lang
 from conversations.workflow import FINAL_STATES, CaseState, Outcome
 from storage.blobs import BlobStore
+from storage.group_commit import GroupCommit
 from storage.migrations import migrate
 from storage.vault import Vault
 
@@ -141,7 +141,7 @@ class Store:
         self._db = db
         self.vault = vault
         self.blobs = blobs
-        self._lock = asyncio.Lock()
+        self._writes = GroupCommit(db._execute, db._conn, BUSY_TIMEOUT_MS / 1000)
 
     @classmethod
     async def open(cls, database: Path, vault: Vault) -> Store:
@@ -165,46 +165,15 @@ class Store:
         return cls(db, vault, BlobStore(database.parent / "evidence", vault))
 
     async def close(self) -> None:
+        await self._writes.drain()
         await self._db.close()
 
     async def _transact(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
-        """Run `work` as one transaction in a single hop to the database thread.
+        """Run `work` as one atomic write on the database thread (see storage/group_commit.py).
 
-        Every write goes through here. Awaiting statement by statement would cost one
-        event-loop round trip each, with the write lock held across all of them; under load
-        that was most of the bot's time (benchmarks/form_load.py). Here BEGIN, the work and
-        COMMIT run on aiosqlite's thread at once, so `work` must not await (seal on the event
-        loop before, where possible). A caller cancelled meanwhile cannot leave it half open:
-        the thread finishes or rolls back by itself.
+        Every write goes through here. `work` must not await: seal on the event loop before.
         """
-        async with self._lock:
-            result: T = await self._retry_stale(
-                lambda: self._db._execute(  # type: ignore[no-untyped-call]
-                    _in_transaction, self._db._conn, work, durable
-                )
-            )
-            return result
-
-    @staticmethod
-    async def _retry_stale(begin: Callable[[], Awaitable[T]]) -> T:
-        """Start a write transaction, waiting out this connection's own stale read.
-
-        Reads run outside the lock, so another coroutine may be part-way through a SELECT on
-        this connection. If another process (the officer CLI) committed since that SELECT
-        began, SQLite refuses BEGIN IMMEDIATE at once (SQLITE_BUSY without the busy timeout:
-        the read's snapshot is stale). The SELECT ends in a moment; try again until the busy
-        timeout has passed. Only a refused BEGIN is retried: nothing was written yet.
-        """
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-        delay = 0.001
-        while True:
-            try:
-                return await begin()
-            except _BeginBusy as busy:
-                if time.monotonic() >= deadline:
-                    raise busy.error from None
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        return await self._writes.run(work, durable)
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """A read in a single hop to the database thread."""
@@ -1135,39 +1104,6 @@ def _insert_outbox(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> l
         assert cursor.lastrowid is not None
         ids.append(cursor.lastrowid)
     return ids
-
-
-class _BeginBusy(Exception):
-    """BEGIN IMMEDIATE was refused (nothing was written); `Store._retry_stale` tries again."""
-
-    def __init__(self, error: sqlite3.OperationalError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _in_transaction(
-    db: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], durable: bool
-) -> T:
-    """Runs on the database thread: BEGIN IMMEDIATE, the work, COMMIT (or ROLLBACK)."""
-    if durable:
-        db.execute("PRAGMA synchronous = FULL")
-    try:
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc):
-                raise _BeginBusy(exc) from exc
-            raise
-        try:
-            result = work(db)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
-        return result
-    finally:
-        if durable:
-            db.execute("PRAGMA synchronous = NORMAL")
 
 
 def audit_hash(

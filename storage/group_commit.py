@@ -1,0 +1,152 @@
+"""Group commit: the writes that arrive together share one transaction, each still atomic.
+
+Under load a reply costs three writes (the answer with its outbox row, the claim, the sent
+mark), and most chats write at the same moment. One `BEGIN IMMEDIATE … COMMIT` and one hop to
+the database thread per write was most of the store's cost, and every write queued behind the
+previous one's hop (benchmarks/form_load.py). Here, while one batch runs on the database
+thread, new writes gather; the next batch runs them in arrival order, each inside its own
+SAVEPOINT: a write that raises is rolled back alone and its caller gets the error; the others
+commit together. A caller is answered only after its batch has committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Work = Callable[[sqlite3.Connection], Any]
+OnThread = Callable[..., Awaitable[Any]]  # (fn, *args): runs fn(*args) on the database thread
+
+
+class BeginBusy(Exception):
+    """BEGIN IMMEDIATE was refused (nothing was written): the batch is tried again."""
+
+    def __init__(self, error: sqlite3.OperationalError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass(frozen=True)
+class _Pending:
+    work: Work
+    durable: bool
+    answer: asyncio.Future[Any]
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+
+
+class GroupCommit:
+    def __init__(self, on_thread: OnThread, conn: sqlite3.Connection, busy_timeout: float) -> None:
+        """`on_thread(fn, *args)` runs `fn(*args)` on the connection's thread (aiosqlite's)."""
+        self._on_thread = on_thread
+        self._conn = conn
+        self._busy_timeout = busy_timeout
+        self._pending: list[_Pending] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def run(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
+        """Run `work` in a transaction (shared with others waiting); `durable` syncs it to disk.
+
+        `work` runs on the database thread and must not await. A caller cancelled before its
+        batch starts writes nothing; after, its work commits or rolls back with the batch.
+        """
+        pending = _Pending(work, durable, asyncio.get_running_loop().create_future())
+        self._pending.append(pending)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_all())
+        result: T = await pending.answer
+        return result
+
+    async def drain(self) -> None:
+        """Wait until every write handed in so far has been committed (or has failed)."""
+        while self._committer is not None and not self._committer.done():
+            await asyncio.shield(self._committer)
+
+    async def _commit_all(self) -> None:
+        while self._pending:
+            batch = [p for p in self._pending if not p.answer.cancelled()]
+            self._pending = []
+            if not batch:
+                continue
+            try:
+                outcomes = await self._retry_stale(batch)
+            except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+                for pending in batch:
+                    if not pending.answer.done():
+                        pending.answer.set_exception(exc)
+                continue
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                if pending.answer.done():  # its caller was cancelled meanwhile
+                    continue
+                if isinstance(outcome, _Failed):
+                    pending.answer.set_exception(outcome.error)
+                else:
+                    pending.answer.set_result(outcome)
+
+    async def _retry_stale(self, batch: Sequence[_Pending]) -> list[Any]:
+        """Start the transaction, waiting out this connection's own stale read.
+
+        Reads do not wait for writes, so a SELECT may be part-way through on this connection.
+        If another process (the officer CLI) committed since that SELECT began, SQLite refuses
+        BEGIN IMMEDIATE at once (SQLITE_BUSY without the busy timeout: the read's snapshot is
+        stale). The SELECT ends in a moment; try again until the busy timeout has passed.
+        Only a refused BEGIN is retried: nothing was written yet.
+        """
+        works = [p.work for p in batch]
+        durable = any(p.durable for p in batch)
+        deadline = time.monotonic() + self._busy_timeout
+        delay = 0.001
+        while True:
+            try:
+                outcomes: list[Any] = await self._on_thread(
+                    _in_one_transaction, self._conn, works, durable
+                )
+                return outcomes
+            except BeginBusy as busy:
+                if time.monotonic() >= deadline:
+                    raise busy.error from None
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+
+def _in_one_transaction(db: sqlite3.Connection, works: Sequence[Work], durable: bool) -> list[Any]:
+    """Runs on the database thread: BEGIN IMMEDIATE, each work in a savepoint, COMMIT."""
+    if durable:
+        db.execute("PRAGMA synchronous = FULL")
+    try:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise BeginBusy(exc) from exc
+            raise
+        try:
+            outcomes = [_in_savepoint(db, work) for work in works]
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        return outcomes
+    finally:
+        if durable:
+            db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _in_savepoint(db: sqlite3.Connection, work: Work) -> Any:
+    db.execute("SAVEPOINT work")
+    try:
+        outcome = work(db)
+    except Exception as exc:  # this write alone is undone; its caller gets the error
+        db.execute("ROLLBACK TO work")
+        outcome = _Failed(exc)
+    db.execute("RELEASE work")
+    return outcome
