@@ -49,7 +49,8 @@ class GroupCommit:
         self._on_thread = on_thread
         self._conn = conn
         self._busy_timeout = busy_timeout
-        self._pending: list[_Pending] = []
+        self._pending: list[_Pending] = []  # handed in, waiting for the next batch
+        self._batch: list[_Pending] = []  # on the database thread now
         self._committer: asyncio.Task[None] | None = None
 
     async def run(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
@@ -62,34 +63,45 @@ class GroupCommit:
         self._pending.append(pending)
         if self._committer is None or self._committer.done():
             self._committer = asyncio.create_task(self._commit_all())
+            self._committer.add_done_callback(self._committer_done)
         result: T = await pending.answer
         return result
 
     async def drain(self) -> None:
         """Wait until every write handed in so far has been committed (or has failed)."""
         while self._committer is not None and not self._committer.done():
-            await asyncio.shield(self._committer)
+            await asyncio.wait({self._committer})
 
     async def _commit_all(self) -> None:
         while self._pending:
-            batch = [p for p in self._pending if not p.answer.cancelled()]
+            self._batch = [p for p in self._pending if not p.answer.cancelled()]
             self._pending = []
-            if not batch:
+            if self._batch:
+                await self._commit(self._batch)
+        self._batch = []
+
+    def _committer_done(self, committer: asyncio.Task[None]) -> None:
+        """Cancelled (the loop shutting down), even before it began: nobody waits forever."""
+        if committer.cancelled():
+            for pending in [*self._batch, *self._pending]:
+                pending.answer.cancel()
+            self._batch, self._pending = [], []
+
+    async def _commit(self, batch: Sequence[_Pending]) -> None:
+        try:
+            outcomes = await self._retry_stale(batch)
+        except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
+            for pending in batch:
+                if not pending.answer.done():
+                    pending.answer.set_exception(exc)
+            return
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            if pending.answer.done():  # its caller was cancelled meanwhile
                 continue
-            try:
-                outcomes = await self._retry_stale(batch)
-            except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
-                for pending in batch:
-                    if not pending.answer.done():
-                        pending.answer.set_exception(exc)
-                continue
-            for pending, outcome in zip(batch, outcomes, strict=True):
-                if pending.answer.done():  # its caller was cancelled meanwhile
-                    continue
-                if isinstance(outcome, _Failed):
-                    pending.answer.set_exception(outcome.error)
-                else:
-                    pending.answer.set_result(outcome)
+            if isinstance(outcome, _Failed):
+                pending.answer.set_exception(outcome.error)
+            else:
+                pending.answer.set_result(outcome)
 
     async def _retry_stale(self, batch: Sequence[_Pending]) -> list[Any]:
         """Start the transaction, waiting out this connection's own stale read.

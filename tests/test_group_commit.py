@@ -133,3 +133,18 @@ async def test_drain_waits_for_every_write_handed_in(db: aiosqlite.Connection) -
 
     assert all(task.done() for task in tasks)
     assert len(await notes(db)) == 5
+
+
+async def test_when_the_committer_is_cancelled_no_caller_waits_forever(
+    db: aiosqlite.Connection,
+) -> None:
+    group = writes(db)
+    tasks = [asyncio.create_task(group.run(insert(f"n{i}"))) for i in range(3)]
+    await asyncio.sleep(0)
+    assert group._committer is not None
+    group._committer.cancel()  # what the loop does to every task at shutdown
+
+    done, _ = await asyncio.wait(tasks, timeout=2)
+    assert len(done) == 3
+    assert all(task.cancelled() for task in tasks)
+    await group.drain()
