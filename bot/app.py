@@ -129,7 +129,7 @@ def followup_rules(settings: Settings) -> Rules:
 
 
 def build_app(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now, concurrency: int = 32
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now, concurrency: int = 96
 ) -> App:
     """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
     validate_moves()

@@ -58,7 +58,7 @@ class Dispatcher:
         senders: Mapping[str, Sender],
         clock: Callable[[], datetime],
         *,
-        parallel_chats: int = 32,
+        parallel_chats: int = 96,
     ) -> None:
         self.store = store
         self.senders = senders
