@@ -176,8 +176,10 @@ class Store:
         return await self._writes.run(work, durable)
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """A read in a single hop to the database thread."""
+        """A read in a single hop to the database thread; `work` returns rows, not its cursor
+        (a cursor freed on the event loop disturbs the thread's statements: group_commit.py)."""
         result: T = await self._db._execute(work, self._db._conn)  # type: ignore[no-untyped-call]
+        assert not isinstance(result, sqlite3.Cursor), "a read returned its cursor"
         return result
 
     def chat_hash(self, address: str) -> bytes:
@@ -243,7 +245,7 @@ class Store:
     async def set_language(self, address: str, lang: Lang) -> None:
         params = (self.chat_hash(address), lang)
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """INSERT INTO sessions (chat_hash, lang) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET lang = excluded.lang""",
                 params,
@@ -458,7 +460,7 @@ class Store:
     async def set_attach_ticket(self, address: str, ticket: str | None) -> None:
         params = (self.chat_hash(address), ticket)
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """INSERT INTO sessions (chat_hash, attach_ticket) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET attach_ticket = excluded.attach_ticket""",
                 params,
@@ -839,7 +841,7 @@ class Store:
         if not rows:
             return
         await self._transact(
-            lambda db: db.executemany(
+            _statements(
                 """UPDATE outbox SET sent_at = ?, delivered_id = ?, claimed_until = NULL,
                      attempts = attempts + 1, recipient = x'', payload = x'' WHERE id = ?""",
                 rows,
@@ -848,7 +850,7 @@ class Store:
 
     async def mark_retry(self, message_id: int, due: datetime, error: str) -> None:
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """UPDATE outbox SET due_at = ?, last_error = ?, claimed_until = NULL,
                      attempts = attempts + 1 WHERE id = ?""",
                 (_iso(due), error[:200], message_id),
@@ -858,7 +860,7 @@ class Store:
     async def mark_failed(self, message_id: int, now: datetime, error: str) -> None:
         """Give up on a message that can never be delivered (e.g. the reporter blocked us)."""
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """UPDATE outbox SET failed_at = ?, last_error = ?, claimed_until = NULL,
                      attempts = attempts + 1, recipient = x'', payload = x'' WHERE id = ?""",
                 (_iso(now), error[:200], message_id),
@@ -869,13 +871,13 @@ class Store:
         """Give claimed messages back untouched (they wait behind a failed one)."""
         rows = [(i,) for i in message_ids]
         await self._transact(
-            lambda db: db.executemany("UPDATE outbox SET claimed_until = NULL WHERE id = ?", rows)
+            _statements("UPDATE outbox SET claimed_until = NULL WHERE id = ?", rows)
         )
 
     async def release_claims(self) -> None:
         """At start-up: leases of a process that died are void."""
         await self._transact(
-            lambda db: db.execute("UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL")
+            _statement("UPDATE outbox SET claimed_until = NULL WHERE sent_at IS NULL")
         )
 
     async def undelivered_count(self) -> int:
@@ -983,7 +985,7 @@ class Store:
 
     async def whatsapp_processed(self, row_id: int, now: datetime) -> None:
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 "UPDATE whatsapp_inbox SET done_at = ?, message = NULL WHERE id = ?",
                 (_iso(now), row_id),
             )
@@ -991,7 +993,7 @@ class Store:
 
     async def whatsapp_retry(self, row_id: int, due: datetime) -> None:
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 "UPDATE whatsapp_inbox SET due_at = ?, attempts = attempts + 1 WHERE id = ?",
                 (_iso(due), row_id),
             )
@@ -1045,7 +1047,7 @@ class Store:
     async def whatsapp_template_sent(self, address: str, at: datetime) -> None:
         params = (self.chat_hash(address), _iso(at))
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """INSERT INTO whatsapp_window (chat_hash, template_sent_at) VALUES (?, ?)
                    ON CONFLICT (chat_hash) DO UPDATE SET
                      template_sent_at = excluded.template_sent_at""",
@@ -1066,7 +1068,7 @@ class Store:
         """WhatsApp says the window is closed: the last inbound is at least that old."""
         params = (_iso(closed_before), self.chat_hash(address))
         await self._transact(
-            lambda db: db.execute(
+            _statement(
                 """UPDATE whatsapp_window SET last_inbound_at = MIN(last_inbound_at, ?)
                    WHERE chat_hash = ?""",
                 params,
@@ -1095,6 +1097,24 @@ def lost_key_problem(database: Path, key_file: Path) -> str | None:
 
 INSERT_OUTBOX = """INSERT INTO outbox (recipient_hash, recipient, kind, ticket, payload,
     created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _statement(sql: str, params: Sequence[Any] = ()) -> Callable[[sqlite3.Connection], None]:
+    """A write of one statement, for `Store._transact`."""
+
+    def work(db: sqlite3.Connection) -> None:
+        db.execute(sql, params)
+
+    return work
+
+
+def _statements(sql: str, rows: Sequence[Sequence[Any]]) -> Callable[[sqlite3.Connection], None]:
+    """One statement run for each row of parameters, as one write."""
+
+    def work(db: sqlite3.Connection) -> None:
+        db.executemany(sql, rows)
+
+    return work
 
 
 def _insert_outbox(db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> list[int]:

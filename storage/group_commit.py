@@ -157,6 +157,11 @@ def _in_savepoint(db: sqlite3.Connection, work: Work) -> Any:
     db.execute("SAVEPOINT work")
     try:
         outcome = work(db)
+        if isinstance(outcome, sqlite3.Cursor):
+            # A cursor freed on the event loop resets its statement there, while this thread
+            # may be running the same cached statement for the next batch: rare, random
+            # "Error binding parameter" failures. Answer plain values, never a cursor.
+            raise TypeError("a write returned its sqlite3 cursor")
     except Exception as exc:  # this write alone is undone; its caller gets the error
         db.execute("ROLLBACK TO work")
         outcome = _Failed(exc)

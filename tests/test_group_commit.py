@@ -148,3 +148,14 @@ async def test_when_the_committer_is_cancelled_no_caller_waits_forever(
     assert len(done) == 3
     assert all(task.cancelled() for task in tasks)
     await group.drain()
+
+
+async def test_a_write_that_hands_back_its_cursor_is_refused_and_undone(
+    db: aiosqlite.Connection,
+) -> None:
+    """Its cursor would be freed on the event loop, resetting a statement this thread uses."""
+    group = writes(db)
+    with pytest.raises(TypeError, match="cursor"):
+        await group.run(lambda conn: conn.execute("INSERT INTO notes (text) VALUES ('x')"))
+
+    assert await notes(db) == []
