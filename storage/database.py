@@ -9,6 +9,7 @@ Everything that identifies a reporter or carries report text is sealed by the va
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import sqlite3
@@ -39,7 +40,9 @@ class StateConflict(Exception):
     """The case was changed by someone else between reading it and writing the change."""
 
 
+@functools.lru_cache(maxsize=256)
 def _iso(moment: datetime) -> str:
+    """UTC, to the microsecond. Cached: one write stamps the same moment several times."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 

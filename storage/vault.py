@@ -11,7 +11,6 @@ import base64
 import hmac
 import os
 import secrets
-from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _NONCE = 12
+_REMEMBERED_HASHES = 4096
 _JSON_OPTIONS = (
     orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 )
@@ -41,6 +41,7 @@ class Vault:
         self._aead = AESGCM(_derive(master_key, b"wbs-bot seal v1"))
         self._mac_key = _derive(master_key, b"wbs-bot lookup v1")
         self.audit_key = _derive(master_key, b"wbs-bot audit v1")
+        self._hashes: dict[str, bytes] = {}
 
     @classmethod
     def open_or_create(cls, path: Path) -> Vault:
@@ -83,5 +84,12 @@ class Vault:
         return orjson.loads(self.open(sealed, context))
 
     def lookup_hash(self, value: str) -> bytes:
-        """A keyed hash: equal inputs match, yet the input cannot be guessed from a copy."""
-        return hmac.new(self._mac_key, value.encode(), sha256).digest()
+        """A keyed hash: equal inputs match, yet the input cannot be guessed from a copy.
+
+        Remembered for the chats at hand: one reply looks up its chat several times."""
+        digest = self._hashes.get(value)
+        if digest is None:
+            if len(self._hashes) >= _REMEMBERED_HASHES:
+                self._hashes.clear()
+            digest = self._hashes[value] = hmac.digest(self._mac_key, value.encode(), "sha256")
+        return digest
