@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -79,6 +80,7 @@ def run(config: ConfigOption) -> None:
 
     app = build_app(settings)
     use_fast_event_loop()
+    collect_garbage_less_often()
     if settings.telegram.webhook_url:
         # Telegram signs each call with the secret; the path is the URL's own, so nothing
         # else on the server answers updates.
@@ -101,6 +103,21 @@ def use_fast_event_loop() -> None:
     except ImportError:
         return
     asyncio.set_event_loop(uvloop.new_event_loop())
+
+
+def collect_garbage_less_often() -> None:
+    """Fewer, cheaper garbage collections while serving.
+
+    Each update makes thousands of short-lived objects (PTB's parsed update, aiohttp's
+    requests), nearly all freed at once by reference counting; yet with the default first
+    threshold (700) a collection ran every few updates, and the older generations rescanned
+    every module and class loaded at start-up. Freezing what start-up made and collecting
+    the youngest generation 30x less often took a seventh off the CPU per update, for 2 MB
+    more memory (benchmarks/form_load.py).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 DEFAULT_SANDBOX_PORT = 8765
