@@ -121,6 +121,12 @@ MIGRATIONS: tuple[str, ...] = (
         template_sent_at TEXT                -- the follow-up template, sent once per wait
     );
     """,
+    # 5: a reply's claim reads only its chat's undelivered messages, not the chat's whole
+    #    history (outbox_delivered made it walk every message ever sent to the chat)
+    """
+    CREATE INDEX outbox_pending_by_recipient ON outbox (recipient_hash, id)
+        WHERE sent_at IS NULL AND failed_at IS NULL;
+    """,
 )
 
 

@@ -1151,3 +1151,23 @@ async def test_a_lock_held_too_long_fails_the_write_cleanly(
     ticket, _ = await store.submit_report(new_report(), NOW, YEAR, receipt(CHAT))
     assert ticket == format_ticket(YEAR, 1)
     assert await store.undelivered_count() == 1
+
+
+async def test_claiming_a_chats_replies_reads_only_its_undelivered_messages(
+    store: Store, reader: sqlite3.Connection
+) -> None:
+    """However long a chat's history grows, a reply's claim does not walk through it."""
+    for step in range(30):
+        await store.save_session(CHAT, NOW, draft={"step": step}, outbox=[message(CHAT, "q")])
+        claimed = await store.claim_due(NOW, addresses=[CHAT])
+        await store.mark_sent_many([(item.id, str(step)) for item in claimed], NOW)
+
+    plan = " ".join(
+        row[3]
+        for row in reader.execute(
+            """EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE sent_at IS NULL
+               AND failed_at IS NULL AND recipient_hash IN (?) ORDER BY id""",
+            (b"x",),
+        )
+    )
+    assert "outbox_pending_by_recipient" in plan
