@@ -20,11 +20,16 @@ tap) and when the fake records the bot's reply (`_record`, after the simulated l
 so the bot's own answer-to-request delay is included, the reporters' wake-up delay is not.
 A step's time runs to its last expected message (for `/lapor`: the first question).
 
-In the first run people answer at once (no reading time), so the load is a closed loop: with
-N reporters the mean time per step is N / throughput (Little's law). At 200 reporters, p99 <
-500 ms therefore needs well over 400 updates/s; the throughput target alone (300/s) implies a
-~670 ms mean. A second run (`--think`, 0 skips it) has the same people take about a second
-per answer: the reply time of a busy bot that is not saturated.
+Two runs of the same 200 people:
+- "at once": they answer the moment a question arrives. That measures capacity (updates/s,
+  and the ratio to the baseline). It is a closed loop: with N people the mean reply time is
+  N / throughput (Little's law), so its p99 only says how saturated the bot is. p99 < 500 ms
+  here would need ~550 updates/s, more than the fake and the people alone could drive on
+  this machine's second core; its p99 is printed, not checked.
+- "at the target load" (`--think`, default 0.2 s): each person answers 0.1-0.3 s after a
+  question arrives, so 200 of them offer a bit over 300 updates/s. Here the bot must serve
+  >= 300 updates/s with p99 < 500 ms, in the same run: the issue's targets, together.
+Order, exactly-once storage and memory are checked in every run.
 """
 
 from __future__ import annotations
@@ -51,7 +56,6 @@ from typing import Any, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.cli import collect_garbage_less_often  # noqa: E402
 from bot.fake_telegram import BotMessage, FakeTelegram, FakeUser  # noqa: E402
 
 OFFICER_GROUP = -1001234567890
@@ -79,6 +83,7 @@ MIN_UPDATES_PER_S = 300.0
 MIN_RATIO = 15.0
 MAX_P99_MS = 500.0
 MAX_RSS_MB = 200.0
+TARGET_THINK = 0.2  # seconds per answer at which 200 people offer a bit over 300 updates/s
 
 
 # --------------------------------------------------------------------------- the fake
@@ -600,10 +605,11 @@ def print_report(phases: Sequence[Phase], latency: float) -> None:
 
 
 def check_targets(
-    runs: Sequence[Phase], echo: Phase | None, reporters: int, latency: float
+    runs: Sequence[Phase], echo: Phase | None, reporters: int, latency: float, think: float
 ) -> list[str]:
-    """The missed targets, as sentences. Correctness holds in every run of the bot; speed is
-    the first run's (people answering at once)."""
+    """The missed targets, as sentences. Correctness and memory hold in every run of the bot;
+    capacity is the first run's (people answering at once); reply time is the second's, at
+    the target load, where it must come with >= 300 updates/s served."""
     missed = []
     for run in runs:
         if run.tally.out_of_order:
@@ -612,8 +618,6 @@ def check_targets(
             missed.append(f"{run.setup}: {run.tally.stuck} reporters stuck (target 0)")
         if not run.ok_stored:
             missed.append(f"{run.setup}: stored {run.stored} (target {reporters} once each)")
-    wbs = runs[0]
-    t = wbs.tally
     if echo is not None and (echo.tally.out_of_order or echo.tally.stuck):
         missed.append("the baseline echo bot lost or reordered messages")
     at_target_point = reporters == TARGET_REPORTERS and math.isclose(latency, TARGET_LATENCY)
@@ -623,18 +627,29 @@ def check_targets(
             f"{TARGET_LATENCY * 1000:.0f} ms: not checked in this run."
         )
         return missed
-    p99 = percentile(t.latencies, 99) * 1000
-    if t.rate < MIN_UPDATES_PER_S:
-        missed.append(f"{t.rate:.0f} updates/s (target >= {MIN_UPDATES_PER_S:.0f})")
+    for run in runs:
+        if not run.rss_mb < MAX_RSS_MB:
+            missed.append(f"{run.setup}: peak RSS {run.rss_mb:.0f} MB (target < {MAX_RSS_MB:.0f})")
+    capacity = runs[0].tally
+    if capacity.rate < MIN_UPDATES_PER_S:
+        missed.append(f"at once: {capacity.rate:.0f} updates/s (target >= {MIN_UPDATES_PER_S:.0f})")
     if echo is None:
         missed.append("the ratio to the baseline (not run: --no-baseline)")
-    elif t.rate / echo.tally.rate < MIN_RATIO:
-        ratio = t.rate / echo.tally.rate
+    elif capacity.rate / echo.tally.rate < MIN_RATIO:
+        ratio = capacity.rate / echo.tally.rate
         missed.append(f"{ratio:.1f}x the baseline (target >= {MIN_RATIO:.0f}x)")
+    if len(runs) < 2 or not math.isclose(think, TARGET_THINK):
+        missed.append(f"p99 at the target load (not run: needs --think {TARGET_THINK:g})")
+        return missed
+    loaded = runs[1].tally
+    p99 = percentile(loaded.latencies, 99) * 1000
+    if loaded.rate < MIN_UPDATES_PER_S:
+        missed.append(
+            f"at the target load: {loaded.rate:.0f} updates/s served "
+            f"(target >= {MIN_UPDATES_PER_S:.0f})"
+        )
     if not p99 < MAX_P99_MS:
-        missed.append(f"p99 {p99:.0f} ms (target < {MAX_P99_MS:.0f} ms)")
-    if not wbs.rss_mb < MAX_RSS_MB:
-        missed.append(f"peak RSS {wbs.rss_mb:.0f} MB (target < {MAX_RSS_MB:.0f} MB)")
+        missed.append(f"at the target load: p99 {p99:.0f} ms (target < {MAX_P99_MS:.0f} ms)")
     return missed
 
 
@@ -653,7 +668,7 @@ async def run(
         fake.group(OFFICER_GROUP, "Tim WBS BKD NTT")
         wbs = await run_wbs(fake, reporters, folder / "at-once", profile)
         phases = [wbs]
-        if think:  # the same people, taking time to answer: the latency below saturation
+        if think:  # the same people, taking time to answer: the reply time under load
             phases.append(
                 await run_wbs(
                     fake, reporters, folder / "paced", None, think=think, first_user=800_000
@@ -669,7 +684,7 @@ async def run(
     print_report(phases if echo is None else [*phases, echo], latency)
     if echo is not None:
         print(f"\nwbs/baseline: {wbs.tally.rate / echo.tally.rate:.1f}x")
-    missed = check_targets(phases, echo, reporters, latency)
+    missed = check_targets(phases, echo, reporters, latency, think)
     for line in missed:
         print(f"MISSED: {line}")
     if not missed:
@@ -696,9 +711,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=1.0,
+        default=TARGET_THINK,
         metavar="SECONDS",
-        help="a second run where people take about this long to answer (0: skip it)",
+        help="the second run: people answer 0.5-1.5x this long after each question "
+        f"(default {TARGET_THINK:g}: the target load; 1 is closer to real people; 0 skips it)",
     )
     parser.add_argument(
         "--no-baseline",
@@ -719,7 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         serve_echo_bot(*args.serve_echo_bot)
         return 0
     # The harness gets the bot's own runtime (uvloop, fewer collections): on 2 cores its
-    # loop lag would otherwise show up in the bot's measured reply times.
+    # loop lag would otherwise show up in the bot's measured reply times. (Not the echo
+    # baseline above: it stays a plain PTB bot.)
+    from bot.cli import collect_garbage_less_often
+
     collect_garbage_less_often()
     with asyncio.Runner(loop_factory=fast_event_loop()) as runner:
         return runner.run(
