@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -50,7 +51,7 @@ class GroupCommit:
         self._conn = conn
         self._busy_timeout = busy_timeout
         self._pending: list[_Pending] = []  # handed in, waiting for the next batch
-        self._batch: list[_Pending] = []  # on the database thread now
+        self._batch: list[_Pending] = []  # being committed now
         self._committer: asyncio.Task[None] | None = None
 
     async def run(self, work: Callable[[sqlite3.Connection], T], durable: bool = False) -> T:
@@ -74,28 +75,37 @@ class GroupCommit:
 
     async def _commit_all(self) -> None:
         while self._pending:
-            self._batch = [p for p in self._pending if not p.answer.cancelled()]
-            self._pending = []
-            if self._batch:
-                await self._commit(self._batch)
+            self._batch, self._pending = self._pending, []
+            await self._commit()
         self._batch = []
 
     def _committer_done(self, committer: asyncio.Task[None]) -> None:
-        """Cancelled (the loop shutting down), even before it began: nobody waits forever."""
-        if committer.cancelled():
-            for pending in [*self._batch, *self._pending]:
+        """A committer that did not finish its work (cancelled at shutdown, even before it
+        began, or failed) leaves nobody waiting: its callers are cancelled or get its error.
+        Like any cancelled caller, they cannot tell whether their write was committed."""
+        if not committer.cancelled() and committer.exception() is None:
+            return
+        stranded, self._batch = self._batch, []
+        if committer is self._committer:  # else a newer committer owns what waits now
+            stranded, self._pending = [*stranded, *self._pending], []
+        error = None if committer.cancelled() else committer.exception()
+        for pending in stranded:
+            if pending.answer.done():
+                continue
+            if error is None:
                 pending.answer.cancel()
-            self._batch, self._pending = [], []
+            else:
+                pending.answer.set_exception(error)
 
-    async def _commit(self, batch: Sequence[_Pending]) -> None:
+    async def _commit(self) -> None:
         try:
-            outcomes = await self._retry_stale(batch)
+            answered = await self._retry_stale()
         except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch was kept
-            for pending in batch:
+            for pending in self._batch:
                 if not pending.answer.done():
                     pending.answer.set_exception(exc)
             return
-        for pending, outcome in zip(batch, outcomes, strict=True):
+        for pending, outcome in answered:
             if pending.answer.done():  # its caller was cancelled meanwhile
                 continue
             if isinstance(outcome, _Failed):
@@ -103,25 +113,30 @@ class GroupCommit:
             else:
                 pending.answer.set_result(outcome)
 
-    async def _retry_stale(self, batch: Sequence[_Pending]) -> list[Any]:
-        """Start the transaction, waiting out this connection's own stale read.
+    async def _retry_stale(self) -> list[tuple[_Pending, Any]]:
+        """Run the batch's live writes (each with its outcome), waiting out a stale read.
 
         Reads do not wait for writes, so a SELECT may be part-way through on this connection.
         If another process (the officer CLI) committed since that SELECT began, SQLite refuses
         BEGIN IMMEDIATE at once (SQLITE_BUSY without the busy timeout: the read's snapshot is
         stale). The SELECT ends in a moment; try again until the busy timeout has passed.
-        Only a refused BEGIN is retried: nothing was written yet.
+        Only a refused BEGIN is retried: nothing was written yet, so a caller cancelled
+        meanwhile is left out.
         """
-        works = [p.work for p in batch]
-        durable = any(p.durable for p in batch)
         deadline = time.monotonic() + self._busy_timeout
         delay = 0.001
         while True:
+            live = [p for p in self._batch if not p.answer.cancelled()]
+            if not live:
+                return []
             try:
                 outcomes: list[Any] = await self._on_thread(
-                    _in_one_transaction, self._conn, works, durable
+                    _in_one_transaction,
+                    self._conn,
+                    [p.work for p in live],
+                    any(p.durable for p in live),
                 )
-                return outcomes
+                return list(zip(live, outcomes, strict=True))
             except BeginBusy as busy:
                 if time.monotonic() >= deadline:
                     raise busy.error from None
@@ -143,7 +158,8 @@ def _in_one_transaction(db: sqlite3.Connection, works: Sequence[Work], durable: 
         try:
             outcomes = [_in_savepoint(db, work) for work in works]
             db.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
+            _free_locals(exc)
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
@@ -163,7 +179,16 @@ def _in_savepoint(db: sqlite3.Connection, work: Work) -> Any:
             # "Error binding parameter" failures. Answer plain values, never a cursor.
             raise TypeError("a write returned its sqlite3 cursor")
     except Exception as exc:  # this write alone is undone; its caller gets the error
+        _free_locals(exc)
+        if not db.in_transaction:  # SQLite gave up the whole transaction (disk full, say)
+            raise
         db.execute("ROLLBACK TO work")
         outcome = _Failed(exc)
     db.execute("RELEASE work")
     return outcome
+
+
+def _free_locals(error: BaseException) -> None:
+    """Free, here on the database thread, what the failed write's frames held (a cursor,
+    say): the error itself travels to the event loop, with its file and line numbers."""
+    traceback.clear_frames(error.__traceback__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import traceback
 from collections.abc import AsyncIterator, Callable
 from contextlib import closing
 from pathlib import Path
@@ -159,3 +160,59 @@ async def test_a_write_that_hands_back_its_cursor_is_refused_and_undone(
         await group.run(lambda conn: conn.execute("INSERT INTO notes (text) VALUES ('x')"))
 
     assert await notes(db) == []
+
+
+async def test_a_refused_write_brings_no_cursor_back_to_the_event_loop(
+    db: aiosqlite.Connection,
+) -> None:
+    """The error travels with its line numbers, but what its frames held was freed on the
+    database thread (a cursor freed here would reset a statement that thread is using)."""
+
+    def refused(conn: sqlite3.Connection) -> None:
+        cursor = conn.execute("INSERT INTO notes (text) VALUES ('x')")
+        raise LookupError(f"refused after row {cursor.lastrowid}")
+
+    with pytest.raises(LookupError) as caught:
+        await writes(db).run(refused)
+
+    frames = [frame for frame, _ in traceback.walk_tb(caught.value.__traceback__)]
+    assert any(frame.f_code.co_name == "refused" for frame in frames)
+    assert not any(
+        isinstance(value, sqlite3.Cursor) for frame in frames for value in frame.f_locals.values()
+    )
+
+
+async def test_when_sqlite_abandons_the_whole_transaction_every_caller_hears_why(
+    db: aiosqlite.Connection,
+) -> None:
+    """A full disk rolls back everything; nobody is told "no such savepoint" instead."""
+    async with db.execute("PRAGMA page_count") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    await db.execute(f"PRAGMA max_page_count = {row[0] + 2}")
+    group = writes(db)
+    results = await asyncio.gather(
+        group.run(insert("small")),
+        group.run(insert("x" * 200_000)),
+        return_exceptions=True,
+    )
+
+    assert all(isinstance(r, sqlite3.OperationalError) and "full" in str(r) for r in results)
+    assert await notes(db) == []
+
+
+async def test_a_committer_that_fails_leaves_no_caller_waiting(
+    db: aiosqlite.Connection,
+) -> None:
+    group = writes(db)
+
+    def stray_next(conn: sqlite3.Connection) -> None:
+        next(iter([]))  # StopIteration: a future cannot carry it, so the committer fails
+
+    results = await asyncio.wait_for(
+        asyncio.gather(group.run(stray_next), group.run(insert("after")), return_exceptions=True),
+        timeout=2,
+    )
+
+    assert isinstance(results[0], BaseException)  # and "after" got its answer or the error
+    assert await group.run(insert("next")) is not None  # a new committer takes over
