@@ -40,9 +40,15 @@ class StateConflict(Exception):
     """The case was changed by someone else between reading it and writing the change."""
 
 
-@functools.lru_cache(maxsize=256)
 def _iso(moment: datetime) -> str:
-    """UTC, to the microsecond. Cached: one write stamps the same moment several times."""
+    """UTC, to the microsecond."""
+    return _utc_text(moment, moment.fold)
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_text(moment: datetime, fold: int) -> str:
+    """Cached: one write stamps the same moment several times. `fold` is part of the key:
+    the two readings of a wall-clock hour repeated at a DST change compare equal."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 

@@ -76,8 +76,8 @@ class Vault:
     def seal_json(self, value: Any, context: str) -> bytes:
         """UTF-8 JSON (orjson: a draft is sealed on every answer, and `json` was most of it).
 
-        As strict as `json`: a datetime or dataclass is refused (TypeError), not turned into
-        something that reads back as a different type."""
+        Like `json`, a datetime or dataclass value is refused (TypeError) rather than stored
+        as something that reads back as a different type."""
         return self.seal(orjson.dumps(value, option=_JSON_OPTIONS), context)
 
     def open_json(self, sealed: bytes, context: str) -> Any:
