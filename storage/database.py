@@ -26,7 +26,7 @@ from conversations.followups import CaseClock
 from conversations.i18n import Lang
 from conversations.workflow import FINAL_STATES, CaseState, Outcome
 from storage.blobs import BlobStore
-from storage.group_commit import GroupCommit
+from storage.group_commit import GroupCommit, without_cursor
 from storage.migrations import migrate
 from storage.vault import Vault
 
@@ -185,10 +185,10 @@ class Store:
         return await self._writes.run(work, durable)
 
     async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """A read in a single hop to the database thread; `work` returns rows, not its cursor
-        (a cursor freed on the event loop disturbs the thread's statements: group_commit.py)."""
-        result: T = await self._db._execute(work, self._db._conn)  # type: ignore[no-untyped-call]
-        assert not isinstance(result, sqlite3.Cursor), "a read returned its cursor"
+        """A read in a single hop to the database thread; `work` returns rows, not its cursor."""
+        result: T = await self._db._execute(  # type: ignore[no-untyped-call]
+            lambda db: without_cursor(work(db)), self._db._conn
+        )
         return result
 
     def chat_hash(self, address: str) -> bytes:

@@ -172,12 +172,7 @@ def _in_one_transaction(db: sqlite3.Connection, works: Sequence[Work], durable: 
 def _in_savepoint(db: sqlite3.Connection, work: Work) -> Any:
     db.execute("SAVEPOINT work")
     try:
-        outcome = work(db)
-        if isinstance(outcome, sqlite3.Cursor):
-            # A cursor freed on the event loop resets its statement there, while this thread
-            # may be running the same cached statement for the next batch: rare, random
-            # "Error binding parameter" failures. Answer plain values, never a cursor.
-            raise TypeError("a write returned its sqlite3 cursor")
+        outcome = without_cursor(work(db))
     except Exception as exc:  # this write alone is undone; its caller gets the error
         _free_locals(exc)
         if not db.in_transaction:  # SQLite gave up the whole transaction (disk full, say)
@@ -192,3 +187,16 @@ def _free_locals(error: BaseException) -> None:
     """Free, here on the database thread, what the failed write's frames held (a cursor,
     say): the error itself travels to the event loop, with its file and line numbers."""
     traceback.clear_frames(error.__traceback__)
+
+
+def without_cursor(outcome: T) -> T:
+    """Refuse (on the database thread) a result that is a cursor: rows and values only.
+
+    A cursor freed on the event loop resets its statement there, while this thread may be
+    running the same cached statement for another caller: rare, random "Error binding
+    parameter" failures.
+    """
+    if isinstance(outcome, sqlite3.Cursor):
+        outcome.close()
+        raise TypeError("a database call returned its sqlite3 cursor")
+    return outcome

@@ -1171,3 +1171,10 @@ async def test_claiming_a_chats_replies_reads_only_its_undelivered_messages(
         )
     )
     assert "outbox_pending_by_recipient" in plan
+
+
+async def test_a_read_that_hands_back_its_cursor_is_refused(store: Store) -> None:
+    """Refused on the database thread, before the cursor could be freed on the event loop."""
+    with pytest.raises(TypeError, match="cursor"):
+        await store._read(lambda db: db.execute("SELECT 1"))
+    assert await store._read(lambda db: db.execute("SELECT 1").fetchone()[0]) == 1
