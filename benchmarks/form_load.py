@@ -48,7 +48,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -737,10 +737,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The harness gets the bot's own runtime (uvloop, fewer collections): on 2 cores its
     # loop lag would otherwise show up in the bot's measured reply times. (Not the echo
     # baseline above: it stays a plain PTB bot.)
-    from bot.cli import collect_garbage_less_often
+    from bot.cli import collect_garbage_less_often, fast_loop_factory
 
     collect_garbage_less_often()
-    with asyncio.Runner(loop_factory=fast_event_loop()) as runner:
+    with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
         return runner.run(
             run(
                 args.reporters,
@@ -751,14 +751,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.think,
             )
         )
-
-
-def fast_event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
@@ -98,11 +99,18 @@ def run(config: ConfigOption) -> None:
 def use_fast_event_loop() -> None:
     """uvloop where it exists (not on Windows): under load, the bot's CPU per update drops by
     about a tenth (benchmarks/form_load.py). PTB's run_polling takes the loop set here."""
+    factory = fast_loop_factory()
+    if factory is not None:
+        asyncio.set_event_loop(factory())
+
+
+def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop factory, or None (asyncio's own) where uvloop is not installed."""
     try:
         import uvloop
     except ImportError:
-        return
-    asyncio.set_event_loop(uvloop.new_event_loop())
+        return None
+    return uvloop.new_event_loop
 
 
 def collect_garbage_less_often() -> None:
