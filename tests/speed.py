@@ -41,6 +41,7 @@ MODULE_KIND: dict[str, str] = {
     "test_process_kill.py": "slow",
     "test_reporter_commands.py": "journey",
     "test_reporter_journey.py": "journey",
+    "test_reporter_vocabulary.py": "unit",
     "test_retention.py": "storage",
     "test_sandbox.py": "journey",
     "test_sandbox_browser.py": "slow",
