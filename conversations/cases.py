@@ -53,6 +53,7 @@ from conversations.officer_texts import (
     T_REPORTER_NOT_YOURS,
     T_UNREACHABLE,
 )
+from conversations.outbox_kinds import OutboxKind
 from conversations.tickets import CASE_NAME, CaseName, NotATicket, resolve
 from conversations.workflow import (
     FINAL_STATES,
@@ -173,7 +174,7 @@ class CaseService:
 
     def _group(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
         return Outgoing(
-            self.group, say(template.render(self.lang, **params)), "case", record.ticket
+            self.group, say(template.render(self.lang, **params)), OutboxKind.CASE, record.ticket
         )
 
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
@@ -185,7 +186,7 @@ class CaseService:
             k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
         }
         payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
-        return Outgoing(address, payload, "to_reporter", record.ticket)
+        return Outgoing(address, payload, OutboxKind.TO_REPORTER, record.ticket)
 
     async def _change(
         self,
@@ -422,7 +423,7 @@ class CaseService:
                     reason=esc(reason),
                 )
             messages.insert(
-                0, Outgoing(actor.private_address, say(text), "identity", record.ticket)
+                0, Outgoing(actor.private_address, say(text), OutboxKind.IDENTITY, record.ticket)
             )
         detail = {"reason": reason, **({"via": "cli"} if to_terminal else {})}
         assert row.audit is not None
@@ -456,7 +457,9 @@ class CaseService:
         reporter = Actor("pelapor", "pelapor", officer=False)
         messages = [
             Outgoing(
-                address, say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)), "reply"
+                address,
+                say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)),
+                OutboxKind.REPLY,
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
         ]
@@ -481,7 +484,7 @@ class CaseService:
             Outgoing(
                 address,
                 say(texts.ATTACH_TAKEN.render(record.lang, ticket=record.ticket)),
-                "reply",
+                OutboxKind.REPLY,
                 record.ticket,
             ),
             self._group(
@@ -494,7 +497,7 @@ class CaseService:
                 Outgoing(
                     self.group,
                     {"file": item, "caption": evidence_caption(record.ticket, n, len(files), item)},
-                    "evidence",
+                    OutboxKind.EVIDENCE,
                     record.ticket,
                 )
                 for n, item in enumerate(files, start=1)

@@ -27,7 +27,7 @@ from conversations.tickets import NotATicket, Ticket, resolve
 from conversations.workflow import CaseState, Outcome
 from officer_cli.main import app as officer_app
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = pytest.mark.unit
 
 
 def flat(text: str) -> str:

@@ -26,7 +26,7 @@ from conversations import (
 )
 from conversations.i18n import Text
 
-pytestmark = pytest.mark.filterwarnings("ignore")
+pytestmark = pytest.mark.unit
 
 CATALOGUES: tuple[ModuleType, ...] = (
     officer_texts,
