@@ -26,8 +26,6 @@ from bot.log_privacy import PrivacyFilter, mask, safe_arg
 from tests.conftest import ADMIN_ID, Reporter
 from tests.test_whatsapp_harness import TICKET, WaBot, WaReporter, whatsapp_bot
 
-pytestmark = pytest.mark.journey
-
 TG_NAME = "Quintessa Varnhagen"
 TG_PHONE = "6281299887766"
 TG_EMAIL = "quintessa.varnhagen@example.org"
@@ -172,6 +170,7 @@ async def whatsapp_journey(bot: WaBot) -> None:
     await bot.idle()
 
 
+@pytest.mark.journey
 async def test_no_log_line_of_any_logger_carries_a_persons_data(
     captured: Captured, data_dir: Path
 ) -> None:
@@ -197,6 +196,7 @@ async def test_no_log_line_of_any_logger_carries_a_persons_data(
     assert bot.telegram.token.split(":")[1] not in printed
 
 
+@pytest.mark.unit
 def test_payload_arguments_become_placeholders() -> None:
     update = Update.de_json(
         {
@@ -220,6 +220,7 @@ def test_payload_arguments_become_placeholders() -> None:
     assert safe_arg("outbox 12") == "outbox 12"
 
 
+@pytest.mark.unit
 def test_tokens_urls_addresses_and_numbers_are_masked() -> None:
     line = (
         "POST https://api.telegram.org/bot123456:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ/sendMessage "
@@ -233,6 +234,7 @@ def test_tokens_urls_addresses_and_numbers_are_masked() -> None:
     assert "update 987654321" in masked and "WBS-2026-00012" in masked
 
 
+@pytest.mark.unit
 def test_a_ptb_exception_record_becomes_one_line_without_its_message() -> None:
     stream = io.StringIO()
     handler = log_privacy.install(logging.StreamHandler(stream))
@@ -256,6 +258,7 @@ def test_a_ptb_exception_record_becomes_one_line_without_its_message() -> None:
     assert "Ironbark" not in stream.getvalue()
 
 
+@pytest.mark.unit
 def test_other_exceptions_keep_their_frames_but_not_their_message() -> None:
     stream = io.StringIO()
     handler = log_privacy.install(logging.StreamHandler(stream))
@@ -278,6 +281,7 @@ def test_other_exceptions_keep_their_frames_but_not_their_message() -> None:
     assert "ottoline" not in printed and "Wexcombe" not in printed
 
 
+@pytest.mark.unit
 def test_the_filter_is_on_every_root_handler_after_the_setup() -> None:
     root = logging.getLogger()
     saved = (root.level, list(root.handlers))
