@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from bot.settings import Settings
+from tests.support.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 
 OFFICER_GROUP = -1001234567890
 OFFICER_ID = 5001
