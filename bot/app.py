@@ -21,6 +21,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from bot.dispatcher import Dispatcher
 from bot.errors import on_error
 from bot.http import AiohttpRequest
+from bot.rules import followup_rules
 from bot.settings import Settings
 from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
@@ -32,7 +33,6 @@ from conversations.calendar import WorkCalendar
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
 from conversations.followup_service import FollowupService
-from conversations.followups import Rules
 from conversations.form import build_form
 from conversations.i18n import Lang
 from conversations.reporting import ReportingService, utc_now
@@ -113,19 +113,6 @@ async def open_services(
         clock=clock,
     )
     return Services(store, reporting, cases, dispatcher, followups)
-
-
-def followup_rules(settings: Settings) -> Rules:
-    return Rules(
-        evidence_reminder_after=settings.followup.evidence_reminder_after,
-        reminder_interval=settings.followup.reminder_interval,
-        max_reminders=settings.followup.max_reminders,
-        response_deadline=settings.followup.response_deadline,
-        acknowledge_within=settings.sla.acknowledge_within,
-        resolve_within=settings.sla.resolve_within,
-        digest_time=settings.sla.digest_time,
-        erase_identity_after=settings.privacy.erase_identity_after,
-    )
 
 
 def build_app(
