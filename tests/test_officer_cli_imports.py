@@ -13,7 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.test_officer_cli import OFFICER, seed
+
+pytestmark = pytest.mark.storage  # a real database; the CLI in a fresh interpreter
 
 SCRIPT = """
 import json, sys
