@@ -16,9 +16,9 @@ import pytest
 from telegram import Update
 from telegram.ext import ContextTypes, MessageHandler, filters
 
-from bot.fake_telegram import FakeTelegram
 from conversations import texts
 from tests.conftest import OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.journey
 
