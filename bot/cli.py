@@ -14,7 +14,7 @@ import typer
 
 from bot.settings import ConfigError, Settings, load_settings
 from bot.whatsapp import whatsapp_problems
-from storage.database import lost_key_problem
+from storage.connection import lost_key_problem
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="WBS BKD Provinsi NTT chat bot.")
 

@@ -191,9 +191,9 @@ class TelegramOfficerGroup:
                 state = CaseState(words[0].lower())
             except ValueError:
                 raise Usage from None
-        records = await self._cases.store.reports(state)
+        records = await self._cases.store.reports.all(state)
         overdue = await self.followups.overdue_tickets() if self.followups else frozenset()
-        flagged = frozenset(await self._cases.store.attention())
+        flagged = frozenset(await self._cases.store.reports.attention())
         await self._reply(
             message,
             case_list(
@@ -211,7 +211,7 @@ class TelegramOfficerGroup:
     async def _show(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
         name, _ = self._case_and_text(words, need_text=False)
         record = await self._cases.find(name)
-        history = await self._cases.store.history(record.ticket)
+        history = await self._cases.store.audit.history(record.ticket)
         await self._reply(message, case_detail(record, history, self._cases.zone, self.lang))
         return ()
 
@@ -276,7 +276,7 @@ class TelegramOfficerGroup:
                 month = parse_month(words[0])
             except ValueError:
                 raise Usage from None
-        records = await self._cases.store.reports()
+        records = await self._cases.store.reports.all()
         stats = compute(records, month=month, zone=self._cases.zone, services=self.services)
         await self._reply(message, render_text(stats, self.lang))
         await message.reply_photo(

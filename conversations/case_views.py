@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from conversations.alerts import esc, evidence_summary, rupiah, shorten
 from conversations.i18n import Lang, Text
-from conversations.workflow import FINAL_STATES, STATE_LABELS
-from storage.database import AuditEntry, ReportRecord
+from conversations.ports import AuditEntry, ReportRecord
+from conversations.workflow import FINAL_STATES, STATE_LABELS, CaseState
 
 MESSAGE_LIMIT = 4000
 T_NONE_OPEN = Text("Tidak ada kasus terbuka. 🎉", "No open cases. 🎉")
@@ -63,7 +63,7 @@ def case_list(
         officer = f" · {esc(r.officer)}" if r.officer else ""
         lines.append(
             f"{mark}<b>{r.ticket}</b> · {esc(r.category)} · "
-            f"{STATE_LABELS[r.state].render(lang)} · "
+            f"{STATE_LABELS[CaseState(r.state)].render(lang)} · "
             f"{T_DAYS.render(lang, days=age_days(r, now))}{officer}"
         )
     return "\n".join(lines)
@@ -74,8 +74,8 @@ def case_detail(
 ) -> str:
     content = record.content
     lines = [
-        f"<b>{record.ticket}</b> · {STATE_LABELS[record.state].render(lang)}"
-        + (f" ({record.outcome.value})" if record.outcome else ""),
+        f"<b>{record.ticket}</b> · {STATE_LABELS[CaseState(record.state)].render(lang)}"
+        + (f" ({record.outcome})" if record.outcome else ""),
         f"<b>Kategori</b>: {esc(record.category)}",
     ]
     if record.service:

@@ -18,6 +18,7 @@ from conversations import texts
 from conversations.alerts import esc, evidence_caption, evidence_summary
 from conversations.engine import Prompt
 from conversations.i18n import Lang, Text
+from conversations.ports import Outgoing, ReportRecord, Storage
 from conversations.workflow import (
     FINAL_STATES,
     REOPEN_TO,
@@ -27,7 +28,6 @@ from conversations.workflow import (
     Outcome,
     check_move,
 )
-from storage.database import Outgoing, ReportRecord, StateConflict, Store
 
 CASE_NAME = re.compile(r"^(?:WBS-(\d{4})-)?0*(\d{1,6})$", re.IGNORECASE)
 CALLED = ("pelapor", "saksi", "terlapor")
@@ -184,7 +184,7 @@ def say(prompt_text: str) -> dict[str, Any]:
 class CaseService:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         *,
         officer_address: str,
         zone: ZoneInfo,
@@ -205,9 +205,9 @@ class CaseService:
             raise CaseError(T_BAD_NAME, name=esc(name))
         year, number = match.groups()
         record = (
-            await self.store.report(f"WBS-{year}-{int(number):04d}")
+            await self.store.reports.get(f"WBS-{year}-{int(number):04d}")
             if year
-            else await self.store.report_by_number(
+            else await self.store.reports.by_number(
                 int(number), prefer_year=self.clock().astimezone(self.zone).year
             )
         )
@@ -227,7 +227,7 @@ class CaseService:
         return CaseError(
             T_REFUSED,
             ticket=record.ticket,
-            state=STATE_LABELS[record.state].render(self.lang),
+            state=STATE_LABELS[CaseState(record.state)].render(self.lang),
             target=STATE_LABELS[error.target].render(self.lang),
             allowed=", ".join(labels) or "-",
         )
@@ -238,14 +238,13 @@ class CaseService:
         )
 
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
-        address = await self.store.reporter_address(record.ticket)
+        address = await self.store.reports.reporter_address(record.ticket)
         if address is None:
             raise CaseError(T_UNREACHABLE, ticket=record.ticket)
         # Text parameters (e.g. the outcome's label) read in the reporter's own language.
-        rendered = {
-            k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
-        }
-        payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
+        lang = Lang(record.lang)
+        rendered = {k: v.render(lang) if isinstance(v, Text) else v for k, v in params.items()}
+        payload = say(template.render(lang, ticket=record.ticket, **rendered))
         return Outgoing(address, payload, "to_reporter", record.ticket)
 
     async def _change(
@@ -261,21 +260,22 @@ class CaseService:
         officer: str | None = None,
         check_state: bool = True,
     ) -> list[str]:
-        try:
-            await self.store.update_case(
-                record.ticket,
-                self.clock(),
-                actor=actor.id,
-                action=action,
-                detail={**detail, "by": actor.name},
-                expect_state=record.state if check_state else None,
-                state=state,
-                outcome=outcome,
-                officer=officer,
-                messages=messages,
-            )
-        except StateConflict:
-            raise CaseError(T_CONFLICT, ticket=record.ticket) from None
+        changed = await self.store.reports.update_case(
+            record.ticket,
+            self.clock(),
+            actor=actor.id,
+            action=action,
+            detail={**detail, "by": actor.name},
+            officer_action=actor.officer,
+            expect_state=record.state if check_state else None,
+            state=state,
+            outcome=outcome,
+            final=state in FINAL_STATES,
+            officer=officer,
+            messages=messages,
+        )
+        if not changed:
+            raise CaseError(T_CONFLICT, ticket=record.ticket)
         return sorted({m.address for m in messages})
 
     async def _move(
@@ -293,7 +293,7 @@ class CaseService:
         self.require_officer(actor, admin=reopen)
         record = await self.find(name)
         try:
-            check_move(record.state, target, reopen=reopen)
+            check_move(CaseState(record.state), target, reopen=reopen)
         except MoveRefused as error:
             raise self._refused(record, error) from None
         messages = await build(record)
@@ -451,8 +451,8 @@ class CaseService:
         if actor.private_address is None:
             raise CaseError(T_NO_PRIVATE_CHAT)
         record = await self.find(name)
-        identity = await self.store.identity(record.ticket)
-        if identity is None and await self.store.identity_erased(record.ticket):
+        identity = await self.store.reports.identity(record.ticket)
+        if identity is None and await self.store.reports.identity_erased(record.ticket):
             text = A_ERASED.render(self.lang, ticket=record.ticket)
         elif identity is None:
             text = A_ANONYMOUS.render(self.lang, ticket=record.ticket)
@@ -481,7 +481,9 @@ class CaseService:
         reporter = Actor("pelapor", "pelapor", officer=False)
         messages = [
             Outgoing(
-                address, say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)), "reply"
+                address,
+                say(R_ANSWER_TAKEN.render(Lang(record.lang), ticket=record.ticket)),
+                "reply",
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
         ]
@@ -500,7 +502,7 @@ class CaseService:
         messages = [
             Outgoing(
                 address,
-                say(texts.ATTACH_TAKEN.render(record.lang, ticket=record.ticket)),
+                say(texts.ATTACH_TAKEN.render(Lang(record.lang), ticket=record.ticket)),
                 "reply",
                 record.ticket,
             ),
@@ -520,7 +522,9 @@ class CaseService:
                 for n, item in enumerate(files, start=1)
             ),
         ]
-        await self.store.add_evidence(record.ticket, list(items), self.clock(), messages=messages)
+        await self.store.reports.add_evidence(
+            record.ticket, list(items), self.clock(), messages=messages
+        )
         return [address, self.group]
 
     async def own_case(self, address: str, name: str) -> ReportRecord:
@@ -529,7 +533,7 @@ class CaseService:
             record = await self.find(name)
         except CaseError:
             raise CaseError(T_REPORTER_NOT_YOURS, name=esc(name)) from None
-        if record.ticket not in {r.ticket for r in await self.store.reports_of_chat(address)}:
+        if record.ticket not in {r.ticket for r in await self.store.reports.of_chat(address)}:
             raise CaseError(T_REPORTER_NOT_YOURS, name=esc(name))
         return record
 

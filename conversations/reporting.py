@@ -31,8 +31,8 @@ from conversations.engine import (
 )
 from conversations.form import FieldId
 from conversations.i18n import Lang, Text
-from conversations.workflow import STATE_LABELS
-from storage.database import NewReport, Outgoing, Store
+from conversations.ports import NewReport, Outgoing, Storage
+from conversations.workflow import STATE_LABELS, CaseState
 
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
 CONTENT_FIELDS = (
@@ -61,6 +61,11 @@ class Chat:
         return f"{self.channel}:{self.chat_id}"
 
 
+def _lang(stored: str | None, default: Lang) -> Lang:
+    """The chat's chosen language (stored as its code), else the bot's."""
+    return Lang(stored) if stored else default
+
+
 def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
     return {**prompt.to_dict(), **extra}
 
@@ -68,7 +73,7 @@ def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
 class ReportingService:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         engine: FormEngine,
         cases: CaseService,
         *,
@@ -89,13 +94,13 @@ class ReportingService:
 
     async def command(self, chat: Chat, name: str, args: str = "") -> list[str]:
         """A reporter command (`start`, `lapor`, `status`, …); unknown ones get the help."""
-        session = await self.store.session(chat.address)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat.address)
+        lang = _lang(session.lang, self.default_lang)
         draft = Draft.from_dict(session.draft) if session.draft else None
         if name in ("balas", "bukti"):
             return await self._case_command(chat, lang, name, args)
         if session.attach_ticket is not None:  # any other command ends adding evidence
-            await self.store.set_attach_ticket(chat.address, None)
+            await self.store.sessions.set_attach_ticket(chat.address, None)
         if name == "lapor":
             return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
         if name == "batal":
@@ -128,13 +133,13 @@ class ReportingService:
         )
 
     async def _status(self, chat: Chat, lang: Lang, draft: Draft | None) -> Prompt:
-        reports = await self.store.reports_of_chat(chat.address)
+        reports = await self.store.reports.of_chat(chat.address)
         lines = [
             texts.STATUS_LINE.render(
                 lang,
                 ticket=r.ticket,
                 category=r.category,
-                state=STATE_LABELS[r.state].render(lang),
+                state=STATE_LABELS[CaseState(r.state)].render(lang),
                 changed=r.updated_at.astimezone(self.zone).strftime("%d/%m/%Y %H:%M"),
             )
             for r in reports
@@ -152,8 +157,8 @@ class ReportingService:
 
     async def event(self, chat: Chat, event: Event) -> list[str]:
         """An answer, a button press or a shared contact from the reporter."""
-        session = await self.store.session(chat.address)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat.address)
+        lang = _lang(session.lang, self.default_lang)
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
             return await self.menu(chat, event.data, lang)
         if session.attach_ticket is not None and (
@@ -170,12 +175,12 @@ class ReportingService:
         kind, _, value = data.partition(":")
         if kind == "lang" and value in ("id", "en"):
             lang = Lang(value)
-            await self.store.set_language(chat.address, lang)
+            await self.store.sessions.set_language(chat.address, lang)
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
         return await self.command(chat, value)
 
     async def expects_files(self, chat: Chat) -> bool:
-        session = await self.store.session(chat.address)
+        session = await self.store.sessions.get(chat.address)
         if session.attach_ticket is not None:
             return True
         return session.draft is not None and self.engine.expects_files(
@@ -195,7 +200,7 @@ class ReportingService:
             record = await self.cases.own_case(chat.address, case)
         except CaseError as error:
             return await self._say(chat, lang, Prompt(error.render(lang)))
-        await self.store.set_attach_ticket(chat.address, record.ticket)
+        await self.store.sessions.set_attach_ticket(chat.address, record.ticket)
         done = Button(texts.ATTACH_DONE.render(lang), "attach:done")
         prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
         return await self._say(chat, lang, prompt)
@@ -209,7 +214,7 @@ class ReportingService:
         arrive before that record, the register number the replied text shows; either way it
         must be one of the reporter's own cases.
         """
-        ticket = await self.store.ticket_of_delivered(chat.address, replied_id)
+        ticket = await self.store.outbox.ticket_of_delivered(chat.address, replied_id)
         if ticket is None and replied_text:
             found = TICKET_IN_TEXT.search(replied_text)
             ticket = found.group() if found else None
@@ -218,8 +223,8 @@ class ReportingService:
         try:
             return await self.cases.reporter_answer(chat.address, ticket, text)
         except CaseError as error:
-            session = await self.store.session(chat.address)
-            lang = session.lang or self.default_lang
+            session = await self.store.sessions.get(chat.address)
+            lang = _lang(session.lang, self.default_lang)
             return await self._say(chat, lang, Prompt(error.render(lang)))
 
     async def _add_to_case(self, chat: Chat, ticket: str, lang: Lang, event: Event) -> list[str]:
@@ -228,7 +233,7 @@ class ReportingService:
         if isinstance(event, Pressed) or (
             isinstance(event, Typed) and event.text.strip().casefold() == done
         ):
-            await self.store.set_attach_ticket(chat.address, None)
+            await self.store.sessions.set_attach_ticket(chat.address, None)
             return await self._say(chat, lang, Prompt(texts.ATTACH_END.render(lang, ticket=ticket)))
         if isinstance(event, Attached):
             items = [dict(event.evidence)]
@@ -259,14 +264,14 @@ class ReportingService:
             raise
 
     async def say(self, chat: Chat, text: Text, **params: object) -> list[str]:
-        session = await self.store.session(chat.address)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat.address)
+        lang = _lang(session.lang, self.default_lang)
         return await self._say(chat, lang, Prompt(text.render(lang, **params)))
 
     # -- persistence ------------------------------------------------------------------
 
     async def _say(self, chat: Chat, lang: Lang, *prompts: Prompt) -> list[str]:
-        await self.store.enqueue(
+        await self.store.outbox.enqueue(
             [Outgoing(chat.address, message(p, lang=lang), "reply") for p in prompts], self.clock()
         )
         return [chat.address]
@@ -275,7 +280,7 @@ class ReportingService:
         if step.submit and step.draft is not None:
             return await self._submit(chat, step.draft, lang)
         replies = [Outgoing(chat.address, message(p, lang=lang), "reply") for p in step.prompts]
-        await self.store.save_session(
+        await self.store.sessions.save(
             chat.address,
             self.clock(),
             draft=step.draft.to_dict() if step.draft is not None else None,
@@ -335,7 +340,7 @@ class ReportingService:
                 ),
             ]
 
-        await self.store.submit_report(report, now, now.astimezone(self.zone).year, messages)
+        await self.store.reports.submit(report, now, now.astimezone(self.zone).year, messages)
         return [chat.address, self.officer_address]
 
 

@@ -22,7 +22,8 @@ from rich.console import Console
 from bot.settings import ConfigError, Settings, load_settings
 from conversations.cases import CASE_NAME, Actor, CaseError, CaseService
 from conversations.i18n import Lang
-from storage.database import ReportRecord, Store
+from conversations.ports import ReportRecord
+from storage.store import Store
 from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
@@ -126,7 +127,7 @@ class Context:
                     f"--as {who}: not in telegram.officer_user_ids of {self.config}; "
                     "use an officer's Telegram user id or your name"
                 )
-            name = await store.last_actor_name(str(user_id)) or str(user_id)
+            name = await store.audit.last_actor_name(str(user_id)) or str(user_id)
             return Actor(str(user_id), name, officer=True, admin=user_id in telegram.admin_user_ids)
         if not NAME.match(who) or not who:
             fail(f"--as {who!r}: a name of 1 to 64 printable characters", USAGE_EXIT)
@@ -172,9 +173,9 @@ async def find_case(store: Store, name: str) -> ReportRecord:
         fail(f"'{name}' is not a case number (example: WBS-2026-0007 or 7)", USAGE_EXIT)
     year, number = match.groups()
     record = (
-        await store.report(f"WBS-{year}-{int(number):04d}")
+        await store.reports.get(f"WBS-{year}-{int(number):04d}")
         if year
-        else await store.report_by_number(int(number))
+        else await store.reports.by_number(int(number))
     )
     if record is None:
         fail(f"no case {name.strip()}", REFUSED_EXIT)

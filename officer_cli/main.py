@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from conversations import statistics
 from conversations.alerts import esc
 from conversations.cases import G_REVEALED, Actor, CaseError, say
+from conversations.ports import Outgoing
 from conversations.statistics import compute, parse_month
 from conversations.workflow import STATE_LABELS, CaseState, Outcome
 from officer_cli import context as ctx_module
@@ -30,7 +31,7 @@ from officer_cli import purge as retention
 from officer_cli.context import USAGE_EXIT, Context, console, fail, find_case
 from officer_cli.views import case_json
 from storage.audit import AuditBreak, first_break
-from storage.database import Outgoing, StateConflict, Store
+from storage.store import Store
 
 try:  # typer ≥ 0.2x carries its own click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -153,10 +154,9 @@ def cases_list(
     zone = context.settings.bot.zone
 
     async def work(store: Store) -> list[dict[str, Any]]:
-        return [
-            case_json(r, await store.history(r.ticket), zone, full=False)
-            for r in await store.reports(state)
-        ]
+        records = await store.reports.all(state)
+        histories = await store.audit.histories([r.ticket for r in records])
+        return [case_json(r, histories[r.ticket], zone, full=False) for r in records]
 
     rows = context.run(work)
     if as_json:
@@ -183,7 +183,7 @@ def cases_show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> N
 
     async def work(store: Store) -> dict[str, Any]:
         record = await find_case(store, case)
-        return case_json(record, await store.history(record.ticket), zone, full=True)
+        return case_json(record, await store.audit.history(record.ticket), zone, full=True)
 
     data = context.run(work)
     if as_json:
@@ -390,7 +390,7 @@ def export_register(
 
     async def work(store: Store) -> int:
         actor = await context.actor(store)
-        chosen = register.select(await store.reports(), zone, first, last)
+        chosen = register.select(await store.reports.all(), zone, first, last)
         rows = register.register_rows(chosen, zone, context.lang)
         with register.replacing(output) as temporary:
             if kind == "csv":
@@ -405,7 +405,7 @@ def export_register(
                 "rows": len(rows),
                 "by": actor.name,
             }
-            await store.record(ctx_module.clock(), actor.id, "export", None, detail)
+            await store.audit.record(ctx_module.clock(), actor.id, "export", None, detail)
         return len(rows)
 
     try:
@@ -432,7 +432,7 @@ def stats_command(
     zone, services = context.settings.bot.zone, context.settings.form.services
 
     async def work(store: Store) -> statistics.MonthlyStats:
-        return compute(await store.reports(), month=wanted, zone=zone, services=services)
+        return compute(await store.reports.all(), month=wanted, zone=zone, services=services)
 
     result = context.run(work)
     if as_json:
@@ -492,24 +492,23 @@ def identity_reveal(
         actor = await context.admin(store)
         for _ in range(3):
             record = await find_case(store, ticket)
-            found = await store.identity(record.ticket)
+            found = await store.reports.identity(record.ticket)
             notice = Outgoing(
                 group,
                 say(G_REVEALED.render(context.lang, ticket=ticket, officer=esc(actor.name))),
                 "case",
                 ticket,
             )
-            try:
-                await store.update_case(
-                    ticket,
-                    ctx_module.clock(),
-                    actor=actor.id,
-                    action="identity_revealed",
-                    detail={"reason": why, "by": actor.name, "via": "cli"},
-                    expect_state=record.state,
-                    messages=[notice],
-                )
-            except StateConflict:
+            if not await store.reports.update_case(
+                ticket,
+                ctx_module.clock(),
+                actor=actor.id,
+                action="identity_revealed",
+                detail={"reason": why, "by": actor.name, "via": "cli"},
+                officer_action=True,
+                expect_state=record.state,
+                messages=[notice],
+            ):
                 continue  # the case moved meanwhile; the reveal does not depend on its state
             return found, record.anonymous
         fail(f"{ticket} keeps changing; try again")
@@ -606,7 +605,7 @@ def purge_command(
         identities, drafts = await retention.carry_out(store, work, now, actor.id)
         if identities or drafts:
             detail = {"identities": identities, "drafts": drafts, "by": actor.name}
-            await store.record(now, actor.id, "purge", None, detail)
+            await store.audit.record(now, actor.id, "purge", None, detail)
         return identities, drafts
 
     identities, drafts = context.run(erase)
@@ -625,7 +624,7 @@ def audit_verify(ctx: typer.Context) -> None:
     context: Context = ctx.obj
 
     async def work(store: Store) -> tuple[int, AuditBreak | None]:
-        rows = await store.audit_rows()
+        rows = await store.audit.rows()
         return len(rows), first_break(rows, key=store.vault.audit_key)
 
     count, broken = context.run(work)
@@ -647,9 +646,9 @@ def audit_log(
 
     async def work(store: Store) -> list[dict[str, Any]]:
         if case is None:
-            entries = await store.audit_entries()
+            entries = await store.audit.entries()
         else:
-            entries = await store.history((await find_case(store, case)).ticket)
+            entries = await store.audit.history((await find_case(store, case)).ticket)
         return [
             {
                 "id": e.id,

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from conversations.cases import Actor, CaseService
 from conversations.i18n import Lang
+from conversations.ports import NewReport
 from conversations.workflow import Outcome
 from officer_cli.main import app as officer_app
-from storage.database import NewReport, Store
+from storage.store import Store
 from storage.vault import Vault
 
 OFFICER = Actor("5001", "Budi", officer=True)
@@ -40,7 +41,7 @@ async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
         content={"chronology": "x" * 40},
         evidence=[],
     )
-    ticket, _ = await store.submit_report(report, now, 2026, lambda ticket: [])
+    ticket, _ = await store.reports.submit(report, now, 2026, lambda ticket: [])
     cases = CaseService(
         store,
         officer_address="telegram:-100",
@@ -124,7 +125,7 @@ def test_rehashing_without_the_key_is_caught(seeded: tuple[Path, str]) -> None:
     """The hashes are keyed: a forger who changes an entry and re-hashes the rest of the chain
     with any other key is caught at that entry."""
     config, _ = seeded
-    from storage.database import audit_hash
+    from storage.audit import audit_hash
 
     db_path = config.parent / "data" / "wbs.sqlite3"
     guess = b"\x00" * 32

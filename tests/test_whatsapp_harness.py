@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.fake_telegram import BotMessage, FakeTelegram
 from bot.fake_whatsapp import FakeWhatsApp, WaSent, WaUser
-from storage.database import Store
+from storage.store import Store
 from tests.conftest import OFFICER_GROUP, Clock, RunningBot, make_settings
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")

@@ -30,12 +30,11 @@ from bot.whatsapp.inbound import (
     shared_phones,
     text_of,
 )
+from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.render import OWN_NUMBER_DATA
-from bot.whatsapp.sender import delivered_key
 from conversations import texts
 from conversations.engine import Event, Pressed, SharedContact, Typed, Unsupported
 from conversations.reporting import Chat, ReportingService
-from storage.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ class WhatsAppReporterChats:
     def __init__(
         self,
         wa: WhatsApp,
-        store: Store,
+        store: WhatsAppStorage,
         reporting: ReportingService,
         dispatcher: Dispatcher,
         clock: Callable[[], datetime],
@@ -105,7 +104,7 @@ class WhatsAppReporterChats:
         now = self.clock()
         written = sent_at(message)
         # The window runs from when they wrote (never later than now, whatever the clocks say).
-        waiting = await self.store.whatsapp_inbound(
+        waiting = await self.store.whatsapp.inbound(
             chat.address, min(written, now) if written else now, now
         )
         addresses = await self._route(chat, message, waiting)
@@ -155,7 +154,7 @@ class WhatsAppReporterChats:
         if command is not None:
             return await self.reporting.command(chat, *command)
         if quoted is not None:
-            replied = delivered_key(self.store, quoted)
+            replied = self.store.whatsapp.sent_key(quoted)
             relayed = await self.reporting.reply(chat, text, replied_id=replied, replied_text=None)
             if relayed is not None:
                 return relayed
@@ -173,7 +172,7 @@ class WhatsAppReporterChats:
         return Pressed(data)
 
     async def _busy(self, chat: Chat) -> bool:
-        session = await self.store.session(chat.address)
+        session = await self.store.sessions.get(chat.address)
         return session.draft is not None or session.attach_ticket is not None
 
     async def _file(self, chat: Chat, media: Media) -> list[str]:

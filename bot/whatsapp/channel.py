@@ -22,6 +22,7 @@ from bot.settings import WhatsAppSection
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.adapter import WhatsAppReporterChats
 from bot.whatsapp.inbound import Webhook
+from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.sender import (
     RE_ENGAGEMENT,
     WhatsAppSender,
@@ -30,7 +31,6 @@ from bot.whatsapp.sender import (
 )
 from bot.whatsapp.webhook import Inbox, WebhookServer
 from conversations.reporting import ReportingService
-from storage.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class WhatsAppChannel:
         self.sender: WhatsAppSender | None = None
         self.server: WebhookServer | None = None
         self.inbox: Inbox | None = None
-        self.store: Store | None = None
+        self.store: WhatsAppStorage | None = None
         self.dispatcher: Dispatcher | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -102,7 +102,7 @@ class WhatsAppChannel:
         return f"http://{self.host}:{self.port}{self.settings.webhook_path}"
 
     async def start(
-        self, store: Store, reporting: ReportingService, dispatcher: Dispatcher
+        self, store: WhatsAppStorage, reporting: ReportingService, dispatcher: Dispatcher
     ) -> WhatsAppSender:
         section = self.settings
         self.store, self.dispatcher = store, dispatcher
@@ -165,7 +165,7 @@ class WhatsAppChannel:
         items = [
             (item.message_id, f"{CHANNEL}:{item.sender}", item.message) for item in hook.received
         ]
-        fresh = await self.store.whatsapp_accept(items, now) if items else []
+        fresh = await self.store.whatsapp.accept(items, now) if items else []
         await self._statuses(hook, now)
         self.inbox.schedule(fresh)
 
@@ -191,7 +191,7 @@ class WhatsAppChannel:
                 await self.inbox.sweep()
                 now = self.clock()
                 if pruned_at is None or now - pruned_at >= PRUNE_EVERY:
-                    await self.store.whatsapp_prune(now - KEEP_SEEN_IDS)
+                    await self.store.whatsapp.prune(now - KEEP_SEEN_IDS)
                     pruned_at = now
             except Exception as exc:
                 log_failure(log, "the WhatsApp inbox sweep", exc)
