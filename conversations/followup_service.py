@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from conversations.alerts import esc
+from conversations.audit_actions import AuditAction, stored_names
 from conversations.calendar import WorkCalendar
 from conversations.engine import Prompt
 from conversations.followups import (
@@ -33,7 +34,9 @@ from conversations.workflow import FINAL_STATES
 async def case_clocks(followups: FollowupsPort) -> Sequence[CaseTimes]:
     """The clocks of every case that may still have a follow-up (open, or not yet erased)."""
     return await followups.case_clocks(
-        FINAL_STATES, question="question", answer="reporter_answered"
+        FINAL_STATES,
+        questions=stored_names(AuditAction.INCOMPLETE),
+        answers=stored_names(AuditAction.ANSWERED),
     )
 
 

@@ -324,10 +324,15 @@ class FollowupsPort(Protocol):
     """What the scheduler finds due, and the once-only record that it was sent."""
 
     async def case_clocks(
-        self, final_states: Collection[str], *, question: str, answer: str
+        self,
+        final_states: Collection[str],
+        *,
+        questions: Collection[str],
+        answers: Collection[str],
     ) -> Sequence[CaseTimes]:
-        """Every case open (not in `final_states`) or not yet erased; `question` and `answer`
-        are the audit actions of an officer's question and of the reporter's answer."""
+        """Every case open (not in `final_states`) or not yet erased; `questions` and
+        `answers` are the audit actions (all their stored names) of an officer's question and
+        of the reporter's answer."""
         ...
 
     async def sent(self, keys: Sequence[str]) -> set[str]: ...

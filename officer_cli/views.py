@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conversations.audit_actions import action_code
 from conversations.ports import AuditEntry, ReportRecord
 
 EVIDENCE_KEYS = ("kind", "url", "name", "mime", "size", "sha256")
@@ -37,7 +38,7 @@ def case_json(
             {
                 "at": entry.at.astimezone(zone).isoformat(timespec="seconds"),
                 "actor": entry.actor,
-                "action": entry.action,
+                "action": action_code(entry.action),
                 **entry.detail,
             }
             for entry in history

@@ -50,12 +50,19 @@ class Followups:
         self._vault = conn.vault
 
     async def case_clocks(
-        self, final_states: Collection[str], *, question: str, answer: str
+        self,
+        final_states: Collection[str],
+        *,
+        questions: Collection[str],
+        answers: Collection[str],
     ) -> list[CaseClock]:
         """The times that drive follow-ups, for every case that may still have one: open
-        (not in `final_states`) or not yet erased. `question` and `answer` are the audit
-        actions of an officer's question and the reporter's answer."""
+        (not in `final_states`) or not yet erased. `questions` and `answers` are the audit
+        actions (every name they were stored under) of an officer's question and of the
+        reporter's answer."""
         finals = json.dumps(sorted(final_states))
+        asked, answered = set(questions), set(answers)
+        actions = json.dumps(sorted(asked | answered))
 
         def work(db: sqlite3.Connection) -> tuple[list[sqlite3.Row], list[sqlite3.Row]]:
             rows = db.execute(
@@ -69,20 +76,21 @@ class Followups:
                 (finals,),
             ).fetchall()
             events = db.execute(
-                "SELECT ticket, id, at, action FROM audit WHERE action IN (?, ?) ORDER BY id",
-                (question, answer),
+                """SELECT ticket, id, at, action FROM audit
+                   WHERE action IN (SELECT value FROM json_each(?)) ORDER BY id""",
+                (actions,),
             ).fetchall()
             return rows, events
 
         rows, events = await self._conn.read(work)
-        questions: dict[str, list[tuple[int, datetime]]] = {}
-        answers: dict[str, list[datetime]] = {}
+        asked_at: dict[str, list[tuple[int, datetime]]] = {}
+        answered_at: dict[str, list[datetime]] = {}
         for event in events:
             at = datetime.fromisoformat(event["at"])
-            if event["action"] == question:
-                questions.setdefault(event["ticket"], []).append((event["id"], at))
+            if event["action"] in asked:
+                asked_at.setdefault(event["ticket"], []).append((event["id"], at))
             else:
-                answers.setdefault(event["ticket"], []).append(at)
+                answered_at.setdefault(event["ticket"], []).append(at)
         return [
             CaseClock(
                 ticket=row["ticket"],
@@ -90,8 +98,8 @@ class Followups:
                 created_at=datetime.fromisoformat(row["created_at"]),
                 closed_at=moment(row["closed_at"]),
                 has_evidence=bool(row["has_evidence"]),
-                questions=questions.get(row["ticket"], []),
-                answers=answers.get(row["ticket"], []),
+                questions=asked_at.get(row["ticket"], []),
+                answers=answered_at.get(row["ticket"], []),
                 identity_erased=row["identity_erased_at"] is not None,
                 reachable=bool(row["reachable"]),
                 taken=bool(row["taken"]),

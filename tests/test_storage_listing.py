@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
+from conversations.audit_actions import AuditAction
 from conversations.calendar import WorkCalendar
 from conversations.cases import Actor, CaseService
 from conversations.followup_service import FollowupService
@@ -45,6 +46,7 @@ database = "data/wbs.sqlite3"
 [security]
 key_file = "data/wbs.key"
 """
+HISTORY = [AuditAction.SUBMITTED, AuditAction.TAKEN, AuditAction.NOTE]
 FEW = 12  # statements a listing may run, whatever the number of cases
 
 
@@ -123,7 +125,7 @@ def test_the_register_reads_evidence_and_history_once_for_all_cases(
     assert len(records) == CASES
     assert all(len(r.evidence) == 2 for r in records)
     assert records[7].evidence[0]["url"] == "https://drive.example/7"
-    assert [e.action for e in histories[tickets[7]]] == ["report_submitted", "taken", "note"]
+    assert [AuditAction.read(e.action) for e in histories[tickets[7]]] == HISTORY
     assert len(listing) <= 3, listing  # the reports, their evidence, their history
     assert len(one) <= 2, one
 
@@ -199,7 +201,7 @@ def test_cases_list_and_export_read_each_kind_once(
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert [row["ticket"] for row in rows] == tickets
-    assert [h["action"] for h in rows[7]["history"]] == ["report_submitted", "taken", "note"]
+    assert [AuditAction.read(h["action"]) for h in rows[7]["history"]] == HISTORY
     assert len(rows[7]["evidence"]) == 2
     reads = [s for s in traced if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= FEW, reads
