@@ -38,7 +38,8 @@ PassphraseOption = Annotated[
     Path | None,
     typer.Option(
         "--passphrase-file",
-        help=f"A file whose first line is the archive's passphrase (or set {PASSPHRASE_VARIABLE}).",
+        help=f"A file whose first line is the archive's passphrase (or set {PASSPHRASE_VARIABLE}; "
+        "at a terminal, it is asked for).",
         show_default=False,
     ),
 ]
@@ -61,9 +62,13 @@ def _paths(config: Path) -> DataPaths:
     return DataPaths(settings.storage.database, settings.security.key_file)
 
 
-def _passphrase(file: Path | None) -> str:
+def _passphrase(file: Path | None, *, confirm: bool) -> str:
+    """From the file, the environment, or (at a terminal) typed without echo."""
+    typed = None
+    if file is None and not os.environ.get(PASSPHRASE_VARIABLE) and sys.stdin.isatty():
+        typed = typer.prompt("Backup passphrase", hide_input=True, confirmation_prompt=confirm)
     try:
-        return read_passphrase(file, os.environ.get(PASSPHRASE_VARIABLE))
+        return read_passphrase(file, typed or os.environ.get(PASSPHRASE_VARIABLE))
     except ArchiveError as exc:
         _fail(f"Cannot take a passphrase: {exc}.", 2)
 
@@ -111,7 +116,7 @@ def backup(
 ) -> None:
     """An online, consistent, encrypted backup of the database and evidence (never the key)."""
     paths = _paths(config)
-    passphrase = _passphrase(passphrase_file)
+    passphrase = _passphrase(passphrase_file, confirm=True)
     try:
         archive, manifest = make_backup(paths, output, passphrase, datetime.now(UTC))
     except BackupError as exc:
@@ -145,7 +150,7 @@ def restore(
 
     Stop the bot first. Put the key in place before or after (wbs-bot key import)."""
     paths = _paths(config)
-    passphrase = _passphrase(passphrase_file)
+    passphrase = _passphrase(passphrase_file, confirm=False)
     try:
         result = restore_backup(archive, paths, passphrase, force=force, now=datetime.now(UTC))
     except BackupError as exc:
