@@ -28,6 +28,7 @@ from bot.telegram_sender import TelegramSender, allow_raw_calls
 from bot.update_processor import PerChatUpdateProcessor
 from bot.whatsapp import CHANNEL as WHATSAPP
 from bot.whatsapp import channel_for
+from conversations.addresses import Address
 from conversations.calendar import WorkCalendar
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
@@ -35,6 +36,7 @@ from conversations.followup_service import FollowupService
 from conversations.followups import Rules
 from conversations.form import build_form
 from conversations.i18n import Lang
+from conversations.reporter_commands import menu_commands
 from conversations.reporting import ReportingService, utc_now
 from conversations.workflow import validate_moves
 from storage.database import Store
@@ -43,16 +45,6 @@ from storage.vault import Vault
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL_SECONDS = 2.0
-REPORTER_MENU = (
-    ("lapor", "Buat atau lanjutkan laporan"),
-    ("status", "Lihat laporan Anda"),
-    ("bukti", "Tambah bukti ke laporan"),
-    ("balas", "Jawab pertanyaan petugas"),
-    ("batal", "Batalkan laporan yang sedang diisi"),
-    ("bahasa", "Bahasa Indonesia / English"),
-    ("privasi", "Data apa yang disimpan"),
-    ("bantuan", "Bantuan"),
-)
 
 
 @dataclass
@@ -77,7 +69,7 @@ async def open_services(
     form = build_form(
         services=settings.form.services, allow_anonymous=settings.form.allow_anonymous
     )
-    officer_address = f"{CHANNEL}:{settings.telegram.officer_chat_id}"
+    officer_address = Address.of(CHANNEL, settings.telegram.officer_chat_id)
     cases = CaseService(
         store,
         officer_address=officer_address,
@@ -113,6 +105,19 @@ async def open_services(
         clock=clock,
     )
     return Services(store, reporting, cases, dispatcher, followups)
+
+
+async def publish_reporter_commands(app: App, default: Lang) -> None:
+    """Telegram's command menu for private chats, from the reporter commands' table: in the
+    bot's language for everyone, and in each language for clients set to it."""
+    scope = BotCommandScopeAllPrivateChats()
+
+    def menu(lang: Lang) -> list[BotCommand]:
+        return [BotCommand(command, description) for command, description in menu_commands(lang)]
+
+    await app.bot.set_my_commands(menu(default), scope=scope)
+    for lang in Lang:
+        await app.bot.set_my_commands(menu(lang), scope=scope, language_code=lang.value)
 
 
 def followup_rules(settings: Settings) -> Rules:
@@ -158,9 +163,7 @@ def build_app(
             sender = await whatsapp.start(services.store, services.reporting, services.dispatcher)
             services.dispatcher.senders = {**services.dispatcher.senders, WHATSAPP: sender}
             app.bot_data["whatsapp"] = whatsapp
-        await app.bot.set_my_commands(
-            [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
-        )
+        await publish_reporter_commands(app, Lang(settings.bot.language))
         await officer_group.publish_commands(app)
         assert app.job_queue is not None
         app.job_queue.run_repeating(

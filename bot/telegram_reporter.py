@@ -25,32 +25,23 @@ from bot.dispatcher import Dispatcher
 from bot.errors import log_failure
 from bot.telegram_sender import raw_call
 from conversations import texts
+from conversations.addresses import Address, Channel
 from conversations.engine import Pressed, SharedContact, Typed, Unsupported
-from conversations.reporting import Chat, ReportingService
+from conversations.reporter_commands import WORDS
+from conversations.reporting import ReportingService
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "telegram"
+CHANNEL = Channel.TELEGRAM
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the Bot API's getFile limit
-REPORTER_COMMANDS = (
-    "start",
-    "lapor",
-    "status",
-    "batal",
-    "bahasa",
-    "privasi",
-    "bantuan",
-    "balas",
-    "bukti",
-)
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
-def private_chat(update: Update) -> Chat:
+def private_chat(update: Update) -> Address:
     assert update.effective_chat is not None
-    return Chat(CHANNEL, str(update.effective_chat.id))
+    return Address.of(CHANNEL, update.effective_chat.id)
 
 
 class TelegramReporterChats:
@@ -63,8 +54,9 @@ class TelegramReporterChats:
     def register(self, app: App) -> None:
         # New messages only: an edited message must not answer or act a second time.
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-        for name in REPORTER_COMMANDS:
-            app.add_handler(CommandHandler(name, self._guard(self._command(name)), filters=private))
+        for word, row in WORDS.items():  # the reporter commands' table, aliases included
+            handler = self._guard(self._command(row.name))
+            app.add_handler(CommandHandler(word, handler, filters=private))
         app.add_handler(
             MessageHandler(private & filters.COMMAND, self._guard(self._unknown_command))
         )
@@ -130,7 +122,7 @@ class TelegramReporterChats:
                 await query.answer()
 
         async def answer() -> None:
-            chat = Chat(CHANNEL, str(message.chat.id))
+            chat = Address.of(CHANNEL, message.chat.id)
             await self._flush(await self._reporting.event(chat, Pressed(data)))
 
         # Stopping the spinner and marking the choice are cosmetic: they run alongside the

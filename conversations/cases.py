@@ -18,6 +18,7 @@ from conversations import texts
 from conversations.alerts import esc, evidence_caption, evidence_summary
 from conversations.engine import Prompt
 from conversations.i18n import Lang, Text
+from conversations.outbox_kinds import OutboxKind
 from conversations.workflow import (
     FINAL_STATES,
     REOPEN_TO,
@@ -234,7 +235,7 @@ class CaseService:
 
     def _group(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
         return Outgoing(
-            self.group, say(template.render(self.lang, **params)), "case", record.ticket
+            self.group, say(template.render(self.lang, **params)), OutboxKind.CASE, record.ticket
         )
 
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
@@ -246,7 +247,7 @@ class CaseService:
             k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
         }
         payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
-        return Outgoing(address, payload, "to_reporter", record.ticket)
+        return Outgoing(address, payload, OutboxKind.TO_REPORTER, record.ticket)
 
     async def _change(
         self,
@@ -466,7 +467,7 @@ class CaseService:
                 reason=esc(reason),
             )
         messages = [
-            Outgoing(actor.private_address, say(text), "identity", record.ticket),
+            Outgoing(actor.private_address, say(text), OutboxKind.IDENTITY, record.ticket),
             self._group(record, G_REVEALED, ticket=record.ticket, officer=esc(actor.name)),
         ]
         addresses = await self._change(
@@ -481,7 +482,9 @@ class CaseService:
         reporter = Actor("pelapor", "pelapor", officer=False)
         messages = [
             Outgoing(
-                address, say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)), "reply"
+                address,
+                say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)),
+                OutboxKind.REPLY,
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
         ]
@@ -501,7 +504,7 @@ class CaseService:
             Outgoing(
                 address,
                 say(texts.ATTACH_TAKEN.render(record.lang, ticket=record.ticket)),
-                "reply",
+                OutboxKind.REPLY,
                 record.ticket,
             ),
             self._group(
@@ -514,7 +517,7 @@ class CaseService:
                 Outgoing(
                     self.group,
                     {"file": item, "caption": evidence_caption(record.ticket, n, len(files), item)},
-                    "evidence",
+                    OutboxKind.EVIDENCE,
                     record.ticket,
                 )
                 for n, item in enumerate(files, start=1)

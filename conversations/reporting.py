@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import parsers, texts
+from conversations.addresses import Address, Channel
 from conversations.alerts import evidence_caption, officer_alert
 from conversations.cases import CaseError, CaseService
 from conversations.engine import (
@@ -31,6 +31,8 @@ from conversations.engine import (
 )
 from conversations.form import FieldId
 from conversations.i18n import Lang, Text
+from conversations.outbox_kinds import OutboxKind
+from conversations.reporter_commands import help_text
 from conversations.workflow import STATE_LABELS
 from storage.database import NewReport, Outgoing, Store
 
@@ -49,18 +51,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Chat:
-    """A reporter's private chat on one channel. Its address never leaves storage in clear."""
-
-    channel: str
-    chat_id: str
-
-    @property
-    def address(self) -> str:
-        return f"{self.channel}:{self.chat_id}"
-
-
 def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
     return {**prompt.to_dict(), **extra}
 
@@ -72,7 +62,7 @@ class ReportingService:
         engine: FormEngine,
         cases: CaseService,
         *,
-        officer_address: str,
+        officer_address: Address,
         zone: ZoneInfo,
         default_lang: Lang = Lang.ID,
         clock: Callable[[], datetime] = utc_now,
@@ -87,15 +77,15 @@ class ReportingService:
 
     # -- commands ---------------------------------------------------------------------
 
-    async def command(self, chat: Chat, name: str, args: str = "") -> list[str]:
+    async def command(self, chat: Address, name: str, args: str = "") -> list[str]:
         """A reporter command (`start`, `lapor`, `status`, …); unknown ones get the help."""
-        session = await self.store.session(chat.address)
+        session = await self.store.session(chat)
         lang = session.lang or self.default_lang
         draft = Draft.from_dict(session.draft) if session.draft else None
         if name in ("balas", "bukti"):
             return await self._case_command(chat, lang, name, args)
         if session.attach_ticket is not None:  # any other command ends adding evidence
-            await self.store.set_attach_ticket(chat.address, None)
+            await self.store.set_attach_ticket(chat, None)
         if name == "lapor":
             return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
         if name == "batal":
@@ -105,13 +95,19 @@ class ReportingService:
         if name == "status":
             return await self._say(chat, lang, await self._status(chat, lang, draft))
         if name == "bahasa":
-            buttons = ((Button("Bahasa Indonesia", "lang:id"), Button("English", "lang:en")),)
+            buttons = (
+                (
+                    Button(texts.LANGUAGE_ID.render(lang), "lang:id"),
+                    Button(texts.LANGUAGE_EN.render(lang), "lang:en"),
+                ),
+            )
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_ASK.render(lang), buttons))
         if name == "privasi":
             return await self._say(chat, lang, Prompt(texts.PRIVACY.render(lang)))
         if name == "start":
             return await self._say(chat, lang, self._welcome(lang))
-        return await self._say(chat, lang, Prompt(texts.HELP.render(lang)))
+        typed = chat.channel is Channel.WHATSAPP  # no command menu there: commands are typed
+        return await self._say(chat, lang, Prompt(help_text(lang, typed=typed)))
 
     def _welcome(self, lang: Lang) -> Prompt:
         menu = (
@@ -127,8 +123,8 @@ class ReportingService:
             tuple((Button(label.render(lang), data),) for label, data in menu),
         )
 
-    async def _status(self, chat: Chat, lang: Lang, draft: Draft | None) -> Prompt:
-        reports = await self.store.reports_of_chat(chat.address)
+    async def _status(self, chat: Address, lang: Lang, draft: Draft | None) -> Prompt:
+        reports = await self.store.reports_of_chat(chat)
         lines = [
             texts.STATUS_LINE.render(
                 lang,
@@ -150,9 +146,9 @@ class ReportingService:
 
     # -- form events ------------------------------------------------------------------
 
-    async def event(self, chat: Chat, event: Event) -> list[str]:
+    async def event(self, chat: Address, event: Event) -> list[str]:
         """An answer, a button press or a shared contact from the reporter."""
-        session = await self.store.session(chat.address)
+        session = await self.store.session(chat)
         lang = session.lang or self.default_lang
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
             return await self.menu(chat, event.data, lang)
@@ -166,16 +162,16 @@ class ReportingService:
         draft = Draft.from_dict(session.draft)
         return await self._apply(chat, draft, self.engine.handle(draft, event, lang), lang)
 
-    async def menu(self, chat: Chat, data: str, lang: Lang) -> list[str]:
+    async def menu(self, chat: Address, data: str, lang: Lang) -> list[str]:
         kind, _, value = data.partition(":")
         if kind == "lang" and value in ("id", "en"):
             lang = Lang(value)
-            await self.store.set_language(chat.address, lang)
+            await self.store.set_language(chat, lang)
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
         return await self.command(chat, value)
 
-    async def expects_files(self, chat: Chat) -> bool:
-        session = await self.store.session(chat.address)
+    async def expects_files(self, chat: Address) -> bool:
+        session = await self.store.session(chat)
         if session.attach_ticket is not None:
             return True
         return session.draft is not None and self.engine.expects_files(
@@ -184,24 +180,24 @@ class ReportingService:
 
     # -- the relay: answers and evidence for a report already sent ----------------------
 
-    async def _case_command(self, chat: Chat, lang: Lang, name: str, args: str) -> list[str]:
+    async def _case_command(self, chat: Address, lang: Lang, name: str, args: str) -> list[str]:
         case, _, text = args.strip().partition(" ")
         usage = texts.USAGE_BALAS if name == "balas" else texts.USAGE_BUKTI
         if not case or (name == "balas" and not text.strip()):
             return await self._say(chat, lang, Prompt(usage.render(lang)))
         try:
             if name == "balas":
-                return await self.cases.reporter_answer(chat.address, case, text.strip())
-            record = await self.cases.own_case(chat.address, case)
+                return await self.cases.reporter_answer(chat, case, text.strip())
+            record = await self.cases.own_case(chat, case)
         except CaseError as error:
             return await self._say(chat, lang, Prompt(error.render(lang)))
-        await self.store.set_attach_ticket(chat.address, record.ticket)
-        done = Button(texts.ATTACH_DONE.render(lang), "attach:done")
+        await self.store.set_attach_ticket(chat, record.ticket)
+        done = Button(texts.BUTTON_DONE.render(lang), "attach:done")
         prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
         return await self._say(chat, lang, prompt)
 
     async def reply(
-        self, chat: Chat, text: str, *, replied_id: str, replied_text: str | None
+        self, chat: Address, text: str, *, replied_id: str, replied_text: str | None
     ) -> list[str] | None:
         """A reply to one of our messages is an answer when that message was about a case.
 
@@ -209,26 +205,26 @@ class ReportingService:
         arrive before that record, the register number the replied text shows; either way it
         must be one of the reporter's own cases.
         """
-        ticket = await self.store.ticket_of_delivered(chat.address, replied_id)
+        ticket = await self.store.ticket_of_delivered(chat, replied_id)
         if ticket is None and replied_text:
             found = TICKET_IN_TEXT.search(replied_text)
             ticket = found.group() if found else None
         if ticket is None:
             return None
         try:
-            return await self.cases.reporter_answer(chat.address, ticket, text)
+            return await self.cases.reporter_answer(chat, ticket, text)
         except CaseError as error:
-            session = await self.store.session(chat.address)
+            session = await self.store.session(chat)
             lang = session.lang or self.default_lang
             return await self._say(chat, lang, Prompt(error.render(lang)))
 
-    async def _add_to_case(self, chat: Chat, ticket: str, lang: Lang, event: Event) -> list[str]:
+    async def _add_to_case(self, chat: Address, ticket: str, lang: Lang, event: Event) -> list[str]:
         """`/bukti` mode: files and links go to the sent report until the reporter is done."""
-        done = texts.ATTACH_DONE.render(lang).casefold()
+        done = texts.BUTTON_DONE.render(lang).casefold()
         if isinstance(event, Pressed) or (
             isinstance(event, Typed) and event.text.strip().casefold() == done
         ):
-            await self.store.set_attach_ticket(chat.address, None)
+            await self.store.set_attach_ticket(chat, None)
             return await self._say(chat, lang, Prompt(texts.ATTACH_END.render(lang, ticket=ticket)))
         if isinstance(event, Attached):
             items = [dict(event.evidence)]
@@ -240,10 +236,10 @@ class ReportingService:
         else:
             prompt = Prompt(texts.ATTACH_START.render(lang, ticket=ticket))
             return await self._say(chat, lang, prompt)
-        return await self.cases.reporter_evidence(chat.address, ticket, items)
+        return await self.cases.reporter_evidence(chat, ticket, items)
 
     async def attach(
-        self, chat: Chat, kind: str, data: bytes, *, name: str | None, mime: str | None
+        self, chat: Address, kind: str, data: bytes, *, name: str | None, mime: str | None
     ) -> list[str]:
         """A file sent at the evidence question: sealed on disk first, then recorded."""
         blob = self.store.blobs.put(data)
@@ -258,31 +254,33 @@ class ReportingService:
             self.store.blobs.delete(blob.name)
             raise
 
-    async def say(self, chat: Chat, text: Text, **params: object) -> list[str]:
-        session = await self.store.session(chat.address)
+    async def say(self, chat: Address, text: Text, **params: object) -> list[str]:
+        session = await self.store.session(chat)
         lang = session.lang or self.default_lang
         return await self._say(chat, lang, Prompt(text.render(lang, **params)))
 
     # -- persistence ------------------------------------------------------------------
 
-    async def _say(self, chat: Chat, lang: Lang, *prompts: Prompt) -> list[str]:
+    async def _say(self, chat: Address, lang: Lang, *prompts: Prompt) -> list[str]:
         await self.store.enqueue(
-            [Outgoing(chat.address, message(p, lang=lang), "reply") for p in prompts], self.clock()
+            [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in prompts], self.clock()
         )
-        return [chat.address]
+        return [chat]
 
-    async def _apply(self, chat: Chat, before: Draft | None, step: Step, lang: Lang) -> list[str]:
+    async def _apply(
+        self, chat: Address, before: Draft | None, step: Step, lang: Lang
+    ) -> list[str]:
         if step.submit and step.draft is not None:
             return await self._submit(chat, step.draft, lang)
-        replies = [Outgoing(chat.address, message(p, lang=lang), "reply") for p in step.prompts]
+        replies = [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in step.prompts]
         await self.store.save_session(
-            chat.address,
+            chat,
             self.clock(),
             draft=step.draft.to_dict() if step.draft is not None else None,
             outbox=replies,
         )
         self._drop_unused_files(before, step.draft)
-        return [chat.address]
+        return [chat]
 
     def _drop_unused_files(self, before: Draft | None, after: Draft | None) -> None:
         kept = {e.get("blob") for e in after.evidence} if after else set()
@@ -290,11 +288,11 @@ class ReportingService:
             if item.get("blob") and item["blob"] not in kept:
                 self.store.blobs.delete(item["blob"])
 
-    async def _submit(self, chat: Chat, draft: Draft, lang: Lang) -> list[str]:
+    async def _submit(self, chat: Address, draft: Draft, lang: Lang) -> list[str]:
         answers = draft.answers
         report = NewReport(
             channel=chat.channel,
-            address=chat.address,
+            address=chat,
             lang=lang,
             identity=None
             if is_anonymous(answers)
@@ -318,17 +316,17 @@ class ReportingService:
             files = [item for item in report.evidence if item["kind"] != "link"]
             return [
                 Outgoing(
-                    chat.address,
+                    chat,
                     message(Prompt(texts.SUBMITTED.render(lang, ticket=ticket))),
-                    "submitted",
+                    OutboxKind.SUBMITTED,
                     ticket,
                 ),
-                Outgoing(self.officer_address, message(alert), "alert", ticket),
+                Outgoing(self.officer_address, message(alert), OutboxKind.ALERT, ticket),
                 *(
                     Outgoing(
                         self.officer_address,
                         {"file": item, "caption": evidence_caption(ticket, n, len(files), item)},
-                        "evidence",
+                        OutboxKind.EVIDENCE,
                         ticket,
                     )
                     for n, item in enumerate(files, start=1)
@@ -336,7 +334,7 @@ class ReportingService:
             ]
 
         await self.store.submit_report(report, now, now.astimezone(self.zone).year, messages)
-        return [chat.address, self.officer_address]
+        return [chat, self.officer_address]
 
 
 def _alert_view(report: NewReport) -> dict[str, Any]:

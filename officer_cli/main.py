@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from conversations import statistics
 from conversations.alerts import esc
 from conversations.cases import G_REVEALED, Actor, CaseError, say
+from conversations.outbox_kinds import OutboxKind
 from conversations.statistics import compute, parse_month
 from conversations.workflow import STATE_LABELS, CaseState, Outcome
 from officer_cli import context as ctx_module
@@ -496,7 +497,7 @@ def identity_reveal(
             notice = Outgoing(
                 group,
                 say(G_REVEALED.render(context.lang, ticket=ticket, officer=esc(actor.name))),
-                "case",
+                OutboxKind.CASE,
                 ticket,
             )
             try:

@@ -63,4 +63,20 @@ async def test_the_command_menu_is_registered_for_private_chats(
 ) -> None:
     commands = fake.my_commands({"type": "all_private_chats"})
     names = [c["command"] for c in commands]
-    assert {"lapor", "status", "batal", "bahasa", "privasi", "bantuan"} <= set(names)
+    assert {"lapor", "status", "balas", "bukti", "batal", "bahasa", "privasi", "bantuan"} <= set(
+        names
+    )
+    assert commands[0] == {"command": "lapor", "description": "Buat atau lanjutkan laporan"}
+    english = fake.my_commands({"type": "all_private_chats"}, language_code="en")
+    assert [c["command"] for c in english] == names
+    assert english[0]["description"] == "Start or continue a report"
+
+
+async def test_help_lists_what_the_menu_lists(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    help_text = await reporter.answer("/bantuan", then="Perintah")
+    for command in fake.my_commands({"type": "all_private_chats"}):
+        assert f"/{command['command']}" in help_text.text
+        assert command["description"] in help_text.text
+    await reporter.answer("/menu", then="Whistleblowing System")  # an alias of /start

@@ -142,7 +142,9 @@ async def test_a_first_message_of_any_kind_gets_the_welcome(
     await reporter.expect("Whistleblowing System")
     other = WaReporter(bot.wa, bot.wa.user("6281298765432", "Lain"))
     await other.answer("/menu-yang-tidak-ada", then="Perintah")  # unknown command: help
-    await other.answer("bantuan", then="Perintah")
+    help_text = await other.answer("bantuan", then="Perintah")
+    assert "/balas WBS-… jawaban" in help_text.text  # the same table as Telegram's menu
+    assert "tanpa garis miring" in help_text.text  # no menu here: commands are typed
     await other.answer("BAHASA", then="Pilih bahasa")
     # a photo outside the evidence question is refused politely, and nothing is kept
     await reporter.answer("lapor", then="Identitas Pelapor")

@@ -19,8 +19,6 @@ from pywa_async.client import WhatsApp
 
 from bot.dispatcher import Dispatcher
 from bot.errors import log_failure
-from bot.telegram_reporter import REPORTER_COMMANDS
-from bot.whatsapp import CHANNEL
 from bot.whatsapp.inbound import (
     Media,
     choice_of,
@@ -33,8 +31,10 @@ from bot.whatsapp.inbound import (
 from bot.whatsapp.render import OWN_NUMBER_DATA
 from bot.whatsapp.sender import delivered_key
 from conversations import texts
+from conversations.addresses import Address
 from conversations.engine import Event, Pressed, SharedContact, Typed, Unsupported
-from conversations.reporting import Chat, ReportingService
+from conversations.reporter_commands import read_typed_command
+from conversations.reporting import ReportingService
 from storage.database import Store
 
 log = logging.getLogger(__name__)
@@ -42,41 +42,11 @@ log = logging.getLogger(__name__)
 # The Cloud API takes media up to 100 MB; the officers' group gets files through Telegram,
 # whose bots upload at most 50 MB, so evidence stays within what officers can receive.
 DOWNLOAD_LIMIT = 50 * 1024 * 1024
-COMMANDS = frozenset(REPORTER_COMMANDS)
-ALIASES = {"menu": "start", "mulai": "start", "help": "bantuan", "batalkan": "batal"}
-CASE_ARGUMENT = re.compile(r"^(?:WBS-\d{4}-\d{4,}|\d{1,6})\b", re.IGNORECASE)
 IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral", "order", "revoke"})
 
 
 class FileTooBig(Exception):
     pass
-
-
-def command_of(text: str) -> tuple[str, str] | None:
-    """A typed command: `/lapor`, `lapor`, `/balas WBS-2026-0007 …`, `balas 7 …`.
-
-    With the slash anything is a command (unknown ones get the help, as on Telegram); without
-    it only a message that is just the command's name (or `balas`/`bukti` and a case), so a
-    form answer that starts with "Lapor …" stays an answer.
-    """
-    stripped = text.strip()
-    if stripped.startswith("/"):
-        words = stripped[1:].split(maxsplit=1)
-        if not words:
-            return None
-        name = ALIASES.get(words[0].casefold(), words[0].casefold())
-        return (name if name in COMMANDS else "bantuan"), (words[1] if len(words) > 1 else "")
-    words = stripped.split(maxsplit=1)
-    if not words:
-        return None
-    head = words[0].casefold().rstrip(".!?,;:")
-    name = ALIASES.get(head, head)
-    args = words[1].strip() if len(words) > 1 else ""
-    if name not in COMMANDS:
-        return None
-    if name in ("balas", "bukti"):
-        return (name, args) if not args or CASE_ARGUMENT.match(args) else None
-    return (name, "") if not args else None
 
 
 class WhatsAppReporterChats:
@@ -101,15 +71,15 @@ class WhatsAppReporterChats:
 
         An exception leaves it in the inbox to be tried again.
         """
-        chat = Chat(CHANNEL, address.partition(":")[2])
+        chat = Address(address)
         now = self.clock()
         written = sent_at(message)
         # The window runs from when they wrote (never later than now, whatever the clocks say).
         waiting = await self.store.whatsapp_inbound(
-            chat.address, min(written, now) if written else now, now
+            chat, min(written, now) if written else now, now
         )
         addresses = await self._route(chat, message, waiting)
-        return sorted({chat.address, *addresses})
+        return sorted({chat, *addresses})
 
     async def deliver(self, addresses: list[str]) -> None:
         """Send what processing queued; on failure the outbox job sends it later."""
@@ -120,11 +90,11 @@ class WhatsAppReporterChats:
 
     async def give_up(self, address: str) -> None:
         """A message that failed again and again: say so instead of staying silent."""
-        chat = Chat(CHANNEL, address.partition(":")[2])
+        chat = Address(address)
         await self.reporting.say(chat, texts.TRY_AGAIN)
-        await self.dispatcher.deliver([chat.address])
+        await self.dispatcher.deliver([chat])
 
-    async def _route(self, chat: Chat, message: Mapping[str, Any], waiting: int) -> list[str]:
+    async def _route(self, chat: Address, message: Mapping[str, Any], waiting: int) -> list[str]:
         kind = message.get("type")
         text = text_of(message)
         if text is not None:
@@ -150,8 +120,8 @@ class WhatsAppReporterChats:
             return await self._file(chat, media)
         return await self.reporting.event(chat, Unsupported())
 
-    async def _text(self, chat: Chat, text: str, quoted: str | None, waiting: int) -> list[str]:
-        command = command_of(text)
+    async def _text(self, chat: Address, text: str, quoted: str | None, waiting: int) -> list[str]:
+        command = read_typed_command(text)
         if command is not None:
             return await self.reporting.command(chat, *command)
         if quoted is not None:
@@ -166,17 +136,17 @@ class WhatsAppReporterChats:
         return await self.reporting.event(chat, Typed(text))
 
     @staticmethod
-    def _pressed(chat: Chat, data: str) -> Event:
+    def _pressed(chat: Address, data: str) -> Event:
         if data == OWN_NUMBER_DATA:
             # WhatsApp gives the sender's number itself: that is a shared own contact.
             return SharedContact(chat.chat_id, True) if chat.chat_id.isdigit() else Unsupported()
         return Pressed(data)
 
-    async def _busy(self, chat: Chat) -> bool:
-        session = await self.store.session(chat.address)
+    async def _busy(self, chat: Address) -> bool:
+        session = await self.store.session(chat)
         return session.draft is not None or session.attach_ticket is not None
 
-    async def _file(self, chat: Chat, media: Media) -> list[str]:
+    async def _file(self, chat: Address, media: Media) -> list[str]:
         if not await self.reporting.expects_files(chat):
             return await self.reporting.event(chat, Unsupported())
         info = await self.wa.get_media_url(media.media_id)
