@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.fake_telegram import FakeTelegram
 from storage.blobs import BlobStore
 from storage.vault import Vault
@@ -22,6 +24,8 @@ from tests.conftest import OFFICER_GROUP, Clock, Reporter, RunningBot, make_sett
 BIN = Path(sys.executable).parent
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 PASSPHRASE = "kunci cadangan BKD NTT 2026"
+
+pytestmark = pytest.mark.slow  # wbs-bot and wbs-officer run as processes
 
 
 def photo_of(n: int) -> bytes:

@@ -54,6 +54,7 @@ def units_for_this_machine(folder: Path) -> list[Path]:
     return copies
 
 
+@pytest.mark.unit
 def test_the_service_is_hardened_and_writes_only_to_the_data_folder() -> None:
     service = unit("wbs-bot.service")
     assert one(service, "User") == "wbs-bot" and one(service, "Group") == "wbs-bot"
@@ -86,6 +87,7 @@ def test_the_service_is_hardened_and_writes_only_to_the_data_folder() -> None:
     assert one(timer, "OnCalendar").startswith("*-*-* ")  # daily
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     SYSTEMD_ANALYZE is None, reason="SKIPPED LOUDLY: systemd-analyze is not installed here"
 )
@@ -109,6 +111,7 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path) -> None:
     assert security.returncode == 0, security.stdout[-1500:] + security.stderr
 
 
+@pytest.mark.slow
 def test_systemd_analyze_would_catch_a_broken_unit(tmp_path: Path) -> None:
     """The check above can fail: a misspelt key is reported."""
     if SYSTEMD_ANALYZE is None:
@@ -134,6 +137,7 @@ def containerfile() -> list[tuple[str, str]]:
     return steps
 
 
+@pytest.mark.unit
 def test_the_container_runs_as_a_user_with_one_volume_and_the_same_start_command() -> None:
     steps = containerfile()
     users = [args for instruction, args in steps if instruction == "USER"]
@@ -176,6 +180,7 @@ def test_the_container_runs_as_a_user_with_one_volume_and_the_same_start_command
     assert command[2] == "/etc/wbs-bot/config.toml" == service[3]
 
 
+@pytest.mark.unit
 def test_the_container_config_takes_everything_else_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -198,6 +203,7 @@ def environment_file(path: Path) -> dict[str, str]:
     return values
 
 
+@pytest.mark.slow
 async def test_the_units_start_command_serves_and_stops_on_sigterm(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
