@@ -30,6 +30,7 @@ from bot.whatsapp import CHANNEL as WHATSAPP
 from bot.whatsapp import channel_for
 from conversations.addresses import Address
 from conversations.calendar import WorkCalendar
+from conversations.case_actions import validate_actions
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
 from conversations.followup_service import FollowupService
@@ -138,6 +139,7 @@ def build_app(
 ) -> App:
     """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
     validate_moves()
+    validate_actions()
     allow_raw_calls()
     build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
     reporter_chats = TelegramReporterChats()
