@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_telegram import FakeTelegram
 from storage.blobs import BlobStore
 from storage.vault import Vault
 from tests.conftest import OFFICER_GROUP, Clock, Reporter, RunningBot, make_settings
+from tests.support.fake_telegram import FakeTelegram
 
 BIN = Path(sys.executable).parent
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")

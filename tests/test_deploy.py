@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_telegram import FakeTelegram
 from bot.settings import load_settings
 from tests.conftest import OFFICER_GROUP, Reporter
+from tests.support.fake_telegram import FakeTelegram
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 UNITS = ("wbs-bot.service", "wbs-bot-backup.service", "wbs-bot-backup.timer")
