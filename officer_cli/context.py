@@ -27,6 +27,7 @@ from conversations.cases import Actor, CaseError, CaseService
 from conversations.i18n import Lang
 from conversations.tickets import CaseName, NotATicket, resolve
 from storage.database import ReportRecord, Store
+from storage.recovery_key import key_problem
 from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
@@ -106,6 +107,9 @@ class Context:
             fail(f"no database at {database}: check --config (wbs-bot creates it)", USAGE_EXIT)
         if not key_file.exists():
             fail(f"no key file at {key_file}: check --config and security.key_file", USAGE_EXIT)
+        wrong_key = key_problem(database, key_file)
+        if wrong_key:
+            fail(wrong_key, USAGE_EXIT)
 
         async def main() -> T:
             try:
