@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench
+.PHONY: run test test-fast lint bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
+
+# Unit and storage tests only (tests/speed.py): no bot over HTTP, no processes, no browser.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -q -m "not journey and not slow"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

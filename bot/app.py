@@ -28,13 +28,16 @@ from bot.telegram_sender import TelegramSender, allow_raw_calls
 from bot.update_processor import PerChatUpdateProcessor
 from bot.whatsapp import CHANNEL as WHATSAPP
 from bot.whatsapp import channel_for
+from conversations.addresses import Address
 from conversations.calendar import WorkCalendar
+from conversations.case_actions import validate_actions
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
 from conversations.followup_service import FollowupService
 from conversations.followups import Rules
 from conversations.form import build_form
 from conversations.i18n import Lang
+from conversations.reporter_commands import menu_commands
 from conversations.reporting import ReportingService, utc_now
 from conversations.workflow import validate_moves
 from storage.database import Store
@@ -43,16 +46,6 @@ from storage.vault import Vault
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL_SECONDS = 2.0
-REPORTER_MENU = (
-    ("lapor", "Buat atau lanjutkan laporan"),
-    ("status", "Lihat laporan Anda"),
-    ("bukti", "Tambah bukti ke laporan"),
-    ("balas", "Jawab pertanyaan petugas"),
-    ("batal", "Batalkan laporan yang sedang diisi"),
-    ("bahasa", "Bahasa Indonesia / English"),
-    ("privasi", "Data apa yang disimpan"),
-    ("bantuan", "Bantuan"),
-)
 
 
 @dataclass
@@ -77,7 +70,7 @@ async def open_services(
     form = build_form(
         services=settings.form.services, allow_anonymous=settings.form.allow_anonymous
     )
-    officer_address = f"{CHANNEL}:{settings.telegram.officer_chat_id}"
+    officer_address = Address.of(CHANNEL, settings.telegram.officer_chat_id)
     cases = CaseService(
         store,
         officer_address=officer_address,
@@ -115,6 +108,19 @@ async def open_services(
     return Services(store, reporting, cases, dispatcher, followups)
 
 
+async def publish_reporter_commands(app: App, default: Lang) -> None:
+    """Telegram's command menu for private chats, from the reporter commands' table: in the
+    bot's language for everyone, and in each language for clients set to it."""
+    scope = BotCommandScopeAllPrivateChats()
+
+    def menu(lang: Lang) -> list[BotCommand]:
+        return [BotCommand(command, description) for command, description in menu_commands(lang)]
+
+    await app.bot.set_my_commands(menu(default), scope=scope)
+    for lang in Lang:
+        await app.bot.set_my_commands(menu(lang), scope=scope, language_code=lang.value)
+
+
 def followup_rules(settings: Settings) -> Rules:
     return Rules(
         evidence_reminder_after=settings.followup.evidence_reminder_after,
@@ -133,6 +139,7 @@ def build_app(
 ) -> App:
     """The whole Telegram bot: handlers, request layer, outbox job. Run it with run_polling."""
     validate_moves()
+    validate_actions()
     allow_raw_calls()
     build_form(services=settings.form.services, allow_anonymous=settings.form.allow_anonymous)
     reporter_chats = TelegramReporterChats()
@@ -158,9 +165,7 @@ def build_app(
             sender = await whatsapp.start(services.store, services.reporting, services.dispatcher)
             services.dispatcher.senders = {**services.dispatcher.senders, WHATSAPP: sender}
             app.bot_data["whatsapp"] = whatsapp
-        await app.bot.set_my_commands(
-            [BotCommand(c, d) for c, d in REPORTER_MENU], scope=BotCommandScopeAllPrivateChats()
-        )
+        await publish_reporter_commands(app, Lang(settings.bot.language))
         await officer_group.publish_commands(app)
         assert app.job_queue is not None
         app.job_queue.run_repeating(

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Protocol
 
+from conversations.addresses import Address, AddressError
 from storage.database import QueuedMessage, Store
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,13 @@ class Dispatcher:
 
     async def _deliver_one(self, item: QueuedMessage) -> str | NotSent:
         """The channel's message id ("" if it gave none), or why it was not sent."""
-        channel, _, chat_id = item.address.partition(":")
+        try:
+            address = Address(item.address)
+        except AddressError as exc:
+            log.error("outbox %s (%s, %s): not a chat address", item.id, item.kind, item.ticket)
+            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            return NotSent.GONE
+        channel, chat_id = address.channel, address.chat_id
         sender = self.senders.get(channel)
         if sender is None:
             await self.store.mark_retry(

@@ -1,16 +1,20 @@
 """The officers' group on Telegram: commands, the alert's buttons, and ForceReply prompts.
 
-Only `telegram.officer_chat_id` is listened to, and only `officer_user_ids` may act (admins
-for `/buka` and `/ungkap`); everyone else gets a refusal and nothing changes. A button press
-is authorised by who pressed it, never by what its data says.
+Every command and button is a row of `conversations.case_actions.ACTIONS`: its arguments are
+parsed by the row's parsers and it runs through the case service, so the group, the buttons and
+the officer CLI cannot differ. Only `telegram.officer_chat_id` is listened to, and only
+`officer_user_ids` may act (admins for `/buka` and `/ungkap`); everyone else gets a refusal and
+nothing changes. A button press is authorised by who pressed it, never by what its data says.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -27,45 +31,41 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.dispatcher import Dispatcher
 from bot.telegram_reporter import CHANNEL, App, Handler
 from bot.telegram_text import split_html
-from conversations.case_views import case_detail, case_list
-from conversations.cases import (
-    CALLED,
-    T_NO_PRIVATE_CHAT,
-    T_NOT_OFFICER,
-    Actor,
-    CaseError,
-    CaseService,
+from conversations.case_actions import (
+    ACTIONS,
+    BY_KEY,
+    CaseAction,
+    Kind,
+    check_handlers,
+    cli_only,
+    help_lines,
 )
+from conversations.case_views import case_detail, case_list
+from conversations.cases import Actor, CaseError, CaseService
 from conversations.followup_service import FollowupService
 from conversations.i18n import Lang, Text
-from conversations.workflow import CaseState, Outcome
+from conversations.officer_texts import (
+    G_HELP_CLI,
+    G_HELP_TITLE,
+    G_STATS_CAPTION,
+    T_BUTTON_REFUSED,
+    T_NO_PRIVATE_CHAT,
+    T_NOT_OFFICER,
+    T_USAGE,
+)
+from conversations.workflow import CaseState
 
 log = logging.getLogger(__name__)
 
-OFFICER_COMMANDS = (
-    ("kasus", "[status]", "kasus terbuka (atau berstatus tertentu)"),
-    ("lihat", "N", "kasus lengkap dengan riwayat dan catatan"),
-    ("ambil", "N", "ambil kasus untuk diri sendiri"),
-    ("tanya", "N teks", "kirim pertanyaan ke pelapor"),
-    ("catat", "N teks", "catatan internal (tidak ke pelapor)"),
-    ("telaah", "N", "laporan lengkap, mulai penelaahan"),
-    ("panggil", "N pelapor|saksi|terlapor [keterangan]", "catat pemanggilan klarifikasi"),
-    ("selesai", "N terbukti|tidak_terbukti ringkasan", "kasus selesai"),
-    ("tolak", "N alasan", "tolak laporan"),
-    ("limpahkan", "N tujuan", "limpahkan ke instansi berwenang"),
-    ("statistik", "[YYYY-MM]", "statistik bulanan"),
-    ("buka", "N alasan", "admin: buka kembali kasus final"),
-    ("ungkap", "N alasan", "admin: identitas pelapor ke chat pribadi admin"),
-    ("bantuan", "", "daftar perintah"),
-)
-USAGE = Text("Cara pakai: /{command} {args}", "Usage: /{command} {args}")
-ASK_MARK = "✍️ Pertanyaan untuk pelapor"
-REJECT_MARK = "✍️ Alasan penolakan"
-PROMPT_TEXT = {
-    "ask": f"{ASK_MARK} <b>{{ticket}}</b>: balas (reply) pesan ini dengan pertanyaannya.",
-    "reject": f"{REJECT_MARK} <b>{{ticket}}</b>: balas (reply) pesan ini dengan alasannya.",
-}
+GROUP_ACTIONS = tuple(a for a in ACTIONS if a.command)
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
+TAG = re.compile(r"<[^>]+>")
+Reader = Callable[[Actor, dict[str, Any], Message], Awaitable[None]]
+
+
+def prompt_marks(prompt: Text) -> tuple[str, ...]:
+    """How a ForceReply prompt starts as the group reads it (no tags), in both languages."""
+    return tuple(TAG.sub("", part.split("{ticket}")[0]).strip() for part in prompt)
 
 
 class Usage(Exception):
@@ -99,27 +99,19 @@ class TelegramOfficerGroup:
         self.cases: CaseService | None = None
         self.dispatcher: Dispatcher | None = None
         self.followups: FollowupService | None = None
+        self.readers: Mapping[str, Reader] = {
+            "list": self._list,
+            "show": self._show,
+            "stats": self._stats,
+            "help": self._help,
+        }
+        check_handlers(GROUP_ACTIONS, Kind.READ, self.readers)
 
     def register(self, app: App) -> None:
         group = filters.Chat(self.roles.group_id) & filters.UpdateType.MESSAGE  # not edits
-        commands: dict[str, Callable[[Actor, list[str], Message], Awaitable[Sequence[str]]]] = {
-            "kasus": self._list,
-            "lihat": self._show,
-            "ambil": self._take,
-            "tanya": self._ask,
-            "catat": self._note,
-            "telaah": self._review,
-            "panggil": self._call,
-            "selesai": self._close,
-            "tolak": self._reject,
-            "limpahkan": self._refer,
-            "buka": self._reopen,
-            "ungkap": self._reveal,
-            "statistik": self._stats,
-            "bantuan": self._help,
-        }
-        for name, run in commands.items():
-            app.add_handler(CommandHandler(name, self._command(name, run), filters=group))
+        for row in GROUP_ACTIONS:
+            assert row.command is not None
+            app.add_handler(CommandHandler(row.command, self._command(row), filters=group))
         app.add_handler(CallbackQueryHandler(self._pressed, pattern=r"^case:"))
         app.add_handler(
             MessageHandler(group & filters.REPLY & filters.TEXT & ~filters.COMMAND, self._replied)
@@ -128,8 +120,11 @@ class TelegramOfficerGroup:
     async def publish_commands(self, app: App) -> None:
         await app.bot.set_my_commands(
             [
-                BotCommand(name, f"{args} – {about}".strip(" –"))
-                for name, args, about in OFFICER_COMMANDS
+                BotCommand(
+                    row.command or "",
+                    f"{row.usage(self.lang)} – {row.help.render(self.lang)}".strip(" –")[:256],
+                )
+                for row in GROUP_ACTIONS
             ],
             scope=BotCommandScopeChat(self.roles.group_id),
         )
@@ -141,30 +136,45 @@ class TelegramOfficerGroup:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _command(
-        self, name: str, run: Callable[[Actor, list[str], Message], Awaitable[Sequence[str]]]
-    ) -> Handler:
+    def _command(self, row: CaseAction) -> Handler:
         async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             message = update.effective_message
             if message is None:
                 return
             actor = self.roles.actor(update.effective_user)
-            args = (message.text or "").split(maxsplit=1)[1:]  # keep the text's own spacing
-            words = args[0].split(" ") if args else []
+            line = (message.text or "").split(maxsplit=1)[1:]  # keep the text's own spacing
             try:
                 if not actor.officer:
                     raise CaseError(T_NOT_OFFICER)
-                addresses = await run(actor, words, message)
+                try:
+                    values = row.parse_words(line[0] if line else "")
+                except ValueError:
+                    raise Usage from None
+                await self._run(row, actor, values, message)
             except Usage:
-                args_help = next(a for n, a, _ in OFFICER_COMMANDS if n == name)
-                await message.reply_text(USAGE.render(self.lang, command=name, args=args_help))
-                return
+                usage = T_USAGE.render(self.lang, command=row.command, args=row.usage(self.lang))
+                await message.reply_text(usage.strip())
             except CaseError as error:
                 await message.reply_html(error.render(self.lang))
-                return
-            await self._flush(addresses)
 
+        handle.case_action = row.key  # type: ignore[attr-defined]
         return handle
+
+    async def _run(
+        self, row: CaseAction, actor: Actor, values: dict[str, Any], message: Message
+    ) -> None:
+        """A row of the action table: a read renders here, an action goes to the service."""
+        if row.kind is Kind.READ:
+            await self.readers[row.key](actor, values, message)
+            return
+        if row.key == "reveal":
+            self._cases.require(actor, row)
+            try:  # the identity may only go where the admin alone reads it: can it get there?
+                await message.get_bot().send_chat_action(int(actor.id), ChatAction.TYPING)
+            except (Forbidden, BadRequest):
+                raise CaseError(T_NO_PRIVATE_CHAT) from None
+        done = await self._cases.perform(actor, row, values)
+        await self._flush(done.addresses)
 
     @staticmethod
     async def _reply(message: Message, text: str) -> None:
@@ -176,21 +186,10 @@ class TelegramOfficerGroup:
         if addresses and self.dispatcher is not None:
             await self.dispatcher.deliver(addresses)
 
-    @staticmethod
-    def _case_and_text(words: list[str], *, need_text: bool = True) -> tuple[str, str]:
-        if not words or not words[0] or (need_text and not " ".join(words[1:]).strip()):
-            raise Usage
-        return words[0], " ".join(words[1:]).strip()
+    # -- the reading commands -------------------------------------------------------------
 
-    # -- commands -------------------------------------------------------------------------
-
-    async def _list(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        state = None
-        if words and words[0]:
-            try:
-                state = CaseState(words[0].lower())
-            except ValueError:
-                raise Usage from None
+    async def _list(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
+        state: CaseState | None = values.get("state")
         records = await self._cases.store.reports(state)
         overdue = await self.followups.overdue_tickets() if self.followups else frozenset()
         flagged = frozenset(await self._cases.store.attention())
@@ -206,90 +205,32 @@ class TelegramOfficerGroup:
                 flagged=flagged,
             ),
         )
-        return ()
 
-    async def _show(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, _ = self._case_and_text(words, need_text=False)
-        record = await self._cases.find(name)
+    async def _show(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
+        record = await self._cases.find(values["name"])
         history = await self._cases.store.history(record.ticket)
         await self._reply(message, case_detail(record, history, self._cases.zone, self.lang))
-        return ()
 
-    async def _take(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, _ = self._case_and_text(words, need_text=False)
-        return await self._cases.take(actor, name)
-
-    async def _ask(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        return await self._cases.ask(actor, *self._case_and_text(words))
-
-    async def _note(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        return await self._cases.note(actor, *self._case_and_text(words))
-
-    async def _review(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, _ = self._case_and_text(words, need_text=False)
-        return await self._cases.review(actor, name)
-
-    async def _call(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, rest = self._case_and_text(words)
-        who, _, info = rest.partition(" ")
-        if who.lower() not in CALLED:
-            raise Usage
-        return await self._cases.call(actor, name, who.lower(), info.strip())
-
-    async def _close(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, rest = self._case_and_text(words)
-        outcome, _, summary = rest.partition(" ")
-        try:
-            result = Outcome(outcome.lower())
-        except ValueError:
-            raise Usage from None
-        if not summary.strip():
-            raise Usage
-        return await self._cases.close(actor, name, result, summary.strip())
-
-    async def _reject(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        return await self._cases.reject(actor, *self._case_and_text(words))
-
-    async def _refer(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        return await self._cases.refer(actor, *self._case_and_text(words))
-
-    async def _reopen(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        return await self._cases.reopen(actor, *self._case_and_text(words))
-
-    async def _reveal(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
-        name, reason = self._case_and_text(words)
-        self._cases.require_officer(actor, admin=True)
-        try:  # the identity may only go where the admin alone reads it: check it can get there
-            await message.get_bot().send_chat_action(int(actor.id), ChatAction.TYPING)
-        except (Forbidden, BadRequest):
-            raise CaseError(T_NO_PRIVATE_CHAT) from None
-        addresses, _ = await self._cases.reveal(actor, name, reason)
-        return addresses
-
-    async def _stats(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
+    async def _stats(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
         from bot.charts import stats_chart
-        from conversations.statistics import compute, parse_month, render_text
+        from conversations.statistics import compute, render_text
 
-        month = None
-        if words and words[0]:
-            try:
-                month = parse_month(words[0])
-            except ValueError:
-                raise Usage from None
+        month: str | None = values.get("month")
         records = await self._cases.store.reports()
         stats = compute(records, month=month, zone=self._cases.zone, services=self.services)
         await self._reply(message, render_text(stats, self.lang))
-        await message.reply_photo(
-            stats_chart(stats), caption=f"Statistik WBS {month or ''}".strip()
-        )
-        return ()
+        caption = G_STATS_CAPTION.render(self.lang, period=month or "").strip()
+        await message.reply_photo(stats_chart(stats), caption=caption)
 
-    async def _help(self, actor: Actor, words: list[str], message: Message) -> Sequence[str]:
+    async def _help(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
+        terminal = ", ".join(f"wbs-officer {a.cli_name}" for a in cli_only())
         lines = [
-            f"/{name} {args} – {about}".replace("  ", " ") for name, args, about in OFFICER_COMMANDS
+            G_HELP_TITLE.render(self.lang),
+            *(html.escape(line, quote=False) for line in help_lines(self.lang)),
+            "",
+            G_HELP_CLI.render(self.lang, commands=html.escape(terminal, quote=False)),
         ]
-        await message.reply_text("\n".join(lines))
-        return ()
+        await message.reply_html("\n".join(lines))
 
     # -- the alert's buttons and the prompts they open --------------------------------------
 
@@ -303,22 +244,20 @@ class TelegramOfficerGroup:
             or not isinstance(message, Message)
             or message.chat.id != self.roles.group_id
         ):
-            await query.answer("Maaf, hanya petugas WBS.", show_alert=True)
+            await query.answer(T_BUTTON_REFUSED.render(self.lang), show_alert=True)
             return
         parts = (query.data or "").split(":", 2)
         await query.answer()
-        if len(parts) != 3:
+        if len(parts) != 3 or parts[1] not in BY_KEY or BY_KEY[parts[1]].button is None:
             return
-        _, action, ticket = parts
+        row, ticket = BY_KEY[parts[1]], parts[2]
         try:
-            if action == "take":
-                await self._flush(await self._cases.take(actor, ticket))
-            elif action == "review":
-                await self._flush(await self._cases.review(actor, ticket))
-            elif action in PROMPT_TEXT:
+            if row.reply_prompt is None:
+                await self._run(row, actor, {"name": ticket}, message)
+            else:
                 record = await self._cases.find(ticket)
                 await message.reply_html(
-                    PROMPT_TEXT[action].format(ticket=record.ticket),
+                    row.reply_prompt.render(self.lang, ticket=record.ticket),
                     reply_markup=ForceReply(selective=True, input_field_placeholder=record.ticket),
                 )
         except CaseError as error:
@@ -333,25 +272,25 @@ class TelegramOfficerGroup:
         if prompt.from_user is None or prompt.from_user.id != context.bot.id or not prompt.text:
             return
         match = TICKET_IN_TEXT.search(prompt.text)
-        action = (
-            "ask"
-            if prompt.text.startswith(ASK_MARK)
-            else "reject"
-            if prompt.text.startswith(REJECT_MARK)
-            else None
+        row = next(
+            (
+                a
+                for a in ACTIONS
+                if a.reply_prompt is not None
+                and any(prompt.text.startswith(mark) for mark in prompt_marks(a.reply_prompt))
+            ),
+            None,
         )
-        if match is None or action is None:
+        if match is None or row is None:
             return
         actor = self.roles.actor(update.effective_user)
         text = (message.text or "").strip()
         try:
             if not actor.officer:
                 raise CaseError(T_NOT_OFFICER)
-            if action == "ask":
-                addresses = await self._cases.ask(actor, match.group(), text)
-            else:
-                addresses = await self._cases.reject(actor, match.group(), text)
+            values = {"name": match.group(), row.params[-1].name: text}
+            done = await self._cases.perform(actor, row, values)
         except CaseError as error:
             await message.reply_html(error.render(self.lang))
             return
-        await self._flush(addresses)
+        await self._flush(done.addresses)

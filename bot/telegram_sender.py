@@ -15,12 +15,12 @@ from telegram.warnings import PTBUserWarning
 
 from bot.dispatcher import RetryLater, Undeliverable
 from bot.telegram_text import CAPTION_LIMIT, plain, split_html
-from conversations.i18n import Lang, Text
+from conversations import texts
+from conversations.i18n import Lang
 from storage.blobs import BlobStore
 from storage.database import QueuedMessage
 
 GROUP_RETRY = 600.0  # seconds between tries while the officers' group refuses the bot
-SHARE_NUMBER = Text("📱 Bagikan Nomor Saya", "📱 Share my number")
 
 JSONDict = dict[str, Any]
 RAW_CALLS = ("send_message", "edit_message_text")
@@ -52,7 +52,7 @@ def markup(payload: Mapping[str, Any]) -> JSONDict | None:
     back into this costs more than the rest of composing a message.
     """
     if payload.get("ask_contact"):
-        label = SHARE_NUMBER.render(Lang(payload.get("lang", Lang.ID)))
+        label = texts.SHARE_NUMBER_TELEGRAM.render(Lang(payload.get("lang", Lang.ID)))
         return {
             "keyboard": [[{"text": label, "request_contact": True}]],
             "resize_keyboard": True,

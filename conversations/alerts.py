@@ -10,40 +10,24 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conversations.case_actions import BUTTONS
 from conversations.engine import Button, Prompt
 from conversations.form import Category
-from conversations.i18n import Lang, Text
+from conversations.i18n import Lang
+from conversations.officer_texts import (
+    ALERT_ANONYMOUS,
+    ALERT_CHECKLIST,
+    ALERT_IDENTIFIED,
+    ALERT_NO_EVIDENCE,
+    ALERT_REPORTER,
+    ALERT_TITLE,
+    EVIDENCE_CAPTION,
+    FIELD_LABELS,
+    KIND_NAMES,
+)
 
 CHRONOLOGY_LIMIT = 1500
-KIND_NAMES = {
-    "link": Text("link", "link"),
-    "photo": Text("foto", "photo"),
-    "video": Text("video", "video"),
-    "document": Text("dokumen", "document"),
-}
-CASE_BUTTONS = (
-    (Text("Ambil", "Ambil"), "take"),
-    (Text("Minta Kelengkapan", "Minta Kelengkapan"), "ask"),
-    (Text("Telaah", "Telaah"), "review"),
-    (Text("Tolak", "Tolak"), "reject"),
-)
-T_TITLE = Text("🔔 <b>Laporan baru {ticket}</b>", "🔔 <b>New report {ticket}</b>")
-T_REPORTER = Text("<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})")
-T_ANONYMOUS = Text("anonim", "anonymous")
-T_IDENTIFIED = Text("beridentitas", "identified")
-T_CHECKLIST = Text("<b>Kelengkapan 5W1H</b>: {marks}", "<b>5W1H checklist</b>: {marks}")
-T_NO_EVIDENCE = Text("tidak ada", "none")
-LABELS = {
-    "category": Text("Kategori", "Category"),
-    "service": Text("Jenis Layanan", "Service"),
-    "complaint": Text("Keluhan", "Complaint"),
-    "accused": Text("Terlapor", "Reported person"),
-    "incident_time": Text("Waktu", "When"),
-    "location": Text("Lokasi", "Where"),
-    "chronology": Text("Kronologi", "What happened"),
-    "amount": Text("Nominal", "Amount"),
-    "evidence": Text("Bukti", "Evidence"),
-}
+CASE_BUTTONS = tuple((row.button, row.key) for row in BUTTONS if row.button is not None)
 
 
 def esc(value: object) -> str:
@@ -74,7 +58,7 @@ def five_w_one_h(report: Mapping[str, Any]) -> dict[str, bool]:
 
 def evidence_summary(evidence: Sequence[Mapping[str, Any]], lang: Lang) -> str:
     if not evidence:
-        return T_NO_EVIDENCE.render(lang)
+        return ALERT_NO_EVIDENCE.render(lang)
     counts = Counter(item["kind"] for item in evidence)
     return ", ".join(f"{n} {KIND_NAMES[kind].render(lang)}" for kind, n in counts.items())
 
@@ -84,9 +68,9 @@ def officer_alert(ticket: str, report: Mapping[str, Any], lang: Lang) -> Prompt:
     content = report["content"]
 
     def line(key: str, value: str) -> str:
-        return f"<b>{LABELS[key].render(lang)}</b>: {value}"
+        return f"<b>{FIELD_LABELS[key].render(lang)}</b>: {value}"
 
-    lines = [T_TITLE.render(lang, ticket=ticket), line("category", esc(report["category"]))]
+    lines = [ALERT_TITLE.render(lang, ticket=ticket), line("category", esc(report["category"]))]
     if report["category"] == Category.SERVICE:
         lines.append(line("service", esc(report["service"])))
         lines.append(line("complaint", esc(shorten(content["complaint"], CHRONOLOGY_LIMIT))))
@@ -103,18 +87,22 @@ def officer_alert(ticket: str, report: Mapping[str, Any], lang: Lang) -> Prompt:
         ]
     lines.append(line("evidence", evidence_summary(report["evidence"], lang)))
     lines += [f"• {esc(item['url'])}" for item in report["evidence"] if item["kind"] == "link"]
-    how = T_ANONYMOUS if report["anonymous"] else T_IDENTIFIED
-    lines.append(T_REPORTER.render(lang, how=how.render(lang)))
+    how = ALERT_ANONYMOUS if report["anonymous"] else ALERT_IDENTIFIED
+    lines.append(ALERT_REPORTER.render(lang, how=how.render(lang)))
     marks = " ".join(
         f"{'✅' if present else '❔'} {name}" for name, present in five_w_one_h(report).items()
     )
-    lines.append(T_CHECKLIST.render(lang, marks=marks))
+    lines.append(ALERT_CHECKLIST.render(lang, marks=marks))
     buttons = tuple(
         (Button(label.render(lang), f"case:{action}:{ticket}"),) for label, action in CASE_BUTTONS
     )
     return Prompt("\n".join(lines), (buttons[0] + buttons[1], buttons[2] + buttons[3]))
 
 
-def evidence_caption(ticket: str, number: int, total: int, item: Mapping[str, Any]) -> str:
+def evidence_caption(
+    ticket: str, number: int, total: int, item: Mapping[str, Any], lang: Lang = Lang.ID
+) -> str:
     """The caption of a forwarded file: which case, which item, and its SHA-256 to check it."""
-    return f"{ticket} · bukti {number}/{total}\nSHA-256: {item['sha256']}"
+    return EVIDENCE_CAPTION.render(
+        lang, ticket=ticket, number=number, total=total, sha256=item["sha256"]
+    )

@@ -1,45 +1,68 @@
-"""How cases read in the officers' group: the list (`/kasus`) and one case (`/lihat`).
+"""How cases read for officers: the list (`/kasus`), one case (`/lihat`), and the audit trail.
 
 Built from the report and its audit history; the reporter's identity is not among the inputs,
-so it cannot leak here.
+so it cannot leak here. Stored action names (old English ones included) are read through
+`AuditAction`, so every view shows the same names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.alerts import esc, evidence_summary, rupiah, shorten
+from conversations.audit_actions import AuditAction
 from conversations.i18n import Lang, Text
-from conversations.workflow import FINAL_STATES, STATE_LABELS
+from conversations.officer_texts import (
+    ACTION_LABELS,
+    DETAIL_LABELS,
+    FIELD_LABELS,
+    OUTCOME_LABELS,
+    V_DAYS,
+    V_LIST_TITLE,
+    V_NONE,
+    V_NONE_OPEN,
+    V_REPORTER_ANONYMOUS,
+    V_REPORTER_SECRET,
+)
+from conversations.workflow import FINAL_STATES, STATE_LABELS, Outcome
 from storage.database import AuditEntry, ReportRecord
 
 MESSAGE_LIMIT = 4000
-T_NONE_OPEN = Text("Tidak ada kasus terbuka. 🎉", "No open cases. 🎉")
-T_NONE = Text("Tidak ada kasus.", "No cases.")
-T_LIST_TITLE = Text("<b>Kasus ({count})</b>", "<b>Cases ({count})</b>")
-T_DAYS = Text("{days} hari", "{days} days")
-ACTIONS = {
-    "report_submitted": Text("laporan diterima", "report received"),
-    "taken": Text("diambil", "taken"),
-    "assigned": Text("ditugaskan", "assigned"),
-    "question": Text("pertanyaan ke pelapor", "question to the reporter"),
-    "reporter_answered": Text("jawaban pelapor", "reporter's answer"),
-    "evidence_added": Text("bukti tambahan", "more evidence"),
-    "note": Text("catatan", "note"),
-    "review": Text("penelaahan", "review"),
-    "call": Text("pemanggilan", "call"),
-    "closed": Text("selesai", "concluded"),
-    "rejected": Text("ditolak", "rejected"),
-    "referred": Text("dilimpahkan", "referred"),
-    "reopened": Text("dibuka kembali", "reopened"),
-    "identity_revealed": Text("identitas dibuka (admin)", "identity opened (admin)"),
-}
+CONTENT_FIELDS = ("complaint", "accused_name", "accused_position", "location", "chronology")
 
 
 def age_days(record: ReportRecord, now: datetime) -> int:
     return max(0, (now - record.created_at).days)
+
+
+def action_label(stored: str, lang: Lang) -> str:
+    """`closed` or `selesai` → "selesai"; an action this version does not know, as stored."""
+    action = AuditAction.read(stored)
+    return stored if action is None else ACTION_LABELS[action].render(lang)
+
+
+def detail_text(detail: Mapping[str, Any], lang: Lang, *, skip: Sequence[str] = ()) -> str:
+    """An audit entry's detail for a person: `alasan: …; oleh: …`, never JSON."""
+    parts = []
+    for key, value in detail.items():
+        if key in skip or value is None or value == "":
+            continue
+        if key == "outcome" and isinstance(value, str):
+            value = outcome_label(value, lang)
+        label = DETAIL_LABELS.get(key, Text(key, key)).render(lang)
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{label}: {shown}")
+    return "; ".join(parts)
+
+
+def outcome_label(code: str, lang: Lang) -> str:
+    try:
+        return OUTCOME_LABELS[Outcome(code)].render(lang)
+    except ValueError:
+        return code
 
 
 def case_list(
@@ -56,63 +79,74 @@ def case_list(
     now = now or datetime.now(zone)
     shown = [r for r in records if not (only_open and r.state in FINAL_STATES)]
     if not shown:
-        return (T_NONE_OPEN if only_open else T_NONE).render(lang)
-    lines = [T_LIST_TITLE.render(lang, count=len(shown))]
+        return (V_NONE_OPEN if only_open else V_NONE).render(lang)
+    lines = [V_LIST_TITLE.render(lang, count=len(shown))]
     for r in shown:
         mark = ("⏰ " if r.ticket in overdue else "") + ("🚩 " if r.ticket in flagged else "")
         officer = f" · {esc(r.officer)}" if r.officer else ""
         lines.append(
             f"{mark}<b>{r.ticket}</b> · {esc(r.category)} · "
             f"{STATE_LABELS[r.state].render(lang)} · "
-            f"{T_DAYS.render(lang, days=age_days(r, now))}{officer}"
+            f"{V_DAYS.render(lang, days=age_days(r, now))}{officer}"
         )
     return "\n".join(lines)
+
+
+def case_fields(record: ReportRecord, lang: Lang) -> list[tuple[str, str]]:
+    """The case as (label, value) pairs, plain text, in reading order (never the identity)."""
+    content = record.content
+    state = STATE_LABELS[record.state].render(lang)
+    if record.outcome:
+        state += f" ({OUTCOME_LABELS[record.outcome].render(lang)})"
+    rows = [
+        (FIELD_LABELS["state"].render(lang), state),
+        (FIELD_LABELS["category"].render(lang), record.category),
+    ]
+    if record.service:
+        rows.append((FIELD_LABELS["service"].render(lang), record.service))
+    for key in CONTENT_FIELDS:
+        if content.get(key):
+            rows.append((FIELD_LABELS[key].render(lang), shorten(str(content[key]), 1500)))
+    if content.get("incident_time"):
+        rows.append((FIELD_LABELS["incident_time"].render(lang), content["incident_time"]["text"]))
+    if record.amount is not None:
+        rows.append((FIELD_LABELS["amount"].render(lang), rupiah(record.amount)))
+    rows.append((FIELD_LABELS["evidence"].render(lang), evidence_summary(record.evidence, lang)))
+    secret = V_REPORTER_ANONYMOUS if record.anonymous else V_REPORTER_SECRET
+    rows.append((FIELD_LABELS["reporter"].render(lang), secret.render(lang)))
+    if record.officer:
+        rows.append((FIELD_LABELS["officer"].render(lang), record.officer))
+    return rows
+
+
+def history_line(
+    entry: AuditEntry, zone: ZoneInfo, lang: Lang, *, when: str = "%d/%m %H:%M"
+) -> str:
+    """One event, plain text: `12/11 10:00 · Budi · selesai: Terbukti - …`."""
+    at = entry.at.astimezone(zone).strftime(when)
+    who = entry.detail.get("by") or entry.actor
+    detail = entry.detail
+    text = (
+        detail.get("text") or detail.get("target") or detail.get("reason") or detail.get("officer")
+    )
+    suffix = f": {shorten(str(text), 300)}" if text else ""
+    return f"{at} · {who} · {action_label(entry.action, lang)}{suffix}"
 
 
 def case_detail(
     record: ReportRecord, history: Sequence[AuditEntry], zone: ZoneInfo, lang: Lang
 ) -> str:
-    content = record.content
-    lines = [
-        f"<b>{record.ticket}</b> · {STATE_LABELS[record.state].render(lang)}"
-        + (f" ({record.outcome.value})" if record.outcome else ""),
-        f"<b>Kategori</b>: {esc(record.category)}",
-    ]
-    if record.service:
-        lines.append(f"<b>Jenis Layanan</b>: {esc(record.service)}")
-    for key, label in (
-        ("complaint", "Keluhan"),
-        ("accused_name", "Terlapor"),
-        ("accused_position", "Jabatan"),
-        ("location", "Lokasi"),
-        ("chronology", "Kronologi"),
-    ):
-        if content.get(key):
-            lines.append(f"<b>{label}</b>: {esc(shorten(str(content[key]), 1500))}")
-    if content.get("incident_time"):
-        lines.append(f"<b>Waktu</b>: {esc(content['incident_time']['text'])}")
-    if record.amount is not None:
-        lines.append(f"<b>Nominal</b>: {rupiah(record.amount)}")
-    lines.append(f"<b>Bukti</b>: {evidence_summary(record.evidence, lang)}")
-    lines += [f"• {esc(item['url'])}" for item in record.evidence if item["kind"] == "link"]
-    lines.append("<b>Pelapor</b>: dirahasiakan" + (" (anonim)" if record.anonymous else ""))
-    if record.officer:
-        lines.append(f"<b>Petugas</b>: {esc(record.officer)}")
-    events = []
-    for entry in history:
-        when = entry.at.astimezone(zone).strftime("%d/%m %H:%M")
-        action = ACTIONS.get(entry.action, Text(entry.action, entry.action)).render(lang)
-        who = entry.detail.get("by") or entry.actor
-        detail = entry.detail
-        text = (
-            detail.get("text")
-            or detail.get("target")
-            or detail.get("reason")
-            or detail.get("officer")
-        )
-        suffix = f": {esc(shorten(str(text), 300))}" if text else ""
-        events.append(f"{when} · {esc(who)} · {action}{suffix}")
-    head = "\n".join([*lines, "", "<b>Riwayat</b>"])
+    """`/lihat`: the case and its history in Telegram's HTML, within one message."""
+    fields = case_fields(record, lang)
+    state = fields[0][1]
+    lines = [f"<b>{record.ticket}</b> · {esc(state)}"]
+    evidence_label = FIELD_LABELS["evidence"].render(lang)
+    for label, value in fields[1:]:
+        lines.append(f"<b>{esc(label)}</b>: {esc(value)}")
+        if label == evidence_label:
+            lines += [f"• {esc(item['url'])}" for item in record.evidence if item["kind"] == "link"]
+    events = [esc(history_line(entry, zone, lang)) for entry in history]
+    head = "\n".join([*lines, "", f"<b>{FIELD_LABELS['history'].render(lang)}</b>"])
     while events and len(head) + sum(len(e) + 1 for e in events) > MESSAGE_LIMIT:
         events = events[1:]  # Telegram's limit: the oldest events give way, whole lines only
     return "\n".join([head, *events])

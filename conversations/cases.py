@@ -7,8 +7,7 @@ transaction. The reporter is told only what the procedure says, never internal n
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,8 +15,46 @@ from zoneinfo import ZoneInfo
 
 from conversations import texts
 from conversations.alerts import esc, evidence_caption, evidence_summary
+from conversations.audit_actions import AuditAction
+from conversations.case_actions import CALLED, CaseAction, Role, action
 from conversations.engine import Prompt
 from conversations.i18n import Lang, Text
+from conversations.officer_texts import (
+    A_ANONYMOUS,
+    A_ERASED,
+    A_REVEALED,
+    G_ANSWER,
+    G_ASKED,
+    G_ASSIGNED,
+    G_EVIDENCE,
+    G_MOVED,
+    G_NOTED,
+    G_REVEALED,
+    G_TAKEN,
+    OUTCOME_LABELS,
+    R_ANSWER_TAKEN,
+    R_CALLED,
+    R_CLOSED,
+    R_QUESTION,
+    R_REFERRED,
+    R_REJECTED,
+    T_BAD_NAME,
+    T_CONFLICT,
+    T_FINAL,
+    T_NO_PRIVATE_CHAT,
+    T_NOT_ADMIN,
+    T_NOT_FOUND,
+    T_NOT_FOUND_BARE,
+    T_NOT_OFFICER,
+    T_OFFICER_EMPTY,
+    T_OUTCOME_REQUIRED,
+    T_REFUSED,
+    T_REOPEN_NOT_FINAL,
+    T_REPORTER_NOT_YOURS,
+    T_UNREACHABLE,
+)
+from conversations.outbox_kinds import OutboxKind
+from conversations.tickets import CASE_NAME, CaseName, NotATicket, resolve
 from conversations.workflow import (
     FINAL_STATES,
     REOPEN_TO,
@@ -29,8 +66,7 @@ from conversations.workflow import (
 )
 from storage.database import Outgoing, ReportRecord, StateConflict, Store
 
-CASE_NAME = re.compile(r"^(?:WBS-(\d{4})-)?0*(\d{1,6})$", re.IGNORECASE)
-CALLED = ("pelapor", "saksi", "terlapor")
+__all__ = ["CALLED", "CASE_NAME", "Actor", "CaseError", "CaseService", "Revealed", "say"]
 
 
 @dataclass(frozen=True)
@@ -56,129 +92,26 @@ class CaseError(Exception):
         return self.text.render(lang, **self.params)
 
 
-T_NOT_FOUND = Text("Kasus {name} tidak ditemukan.", "No case {name}.")
-T_BAD_NAME = Text(
-    "'{name}' bukan nomor kasus. Contoh: WBS-2026-0007 atau 7.",
-    "'{name}' is not a case number. Example: WBS-2026-0007 or 7.",
-)
-T_NOT_OFFICER = Text(
-    "Maaf, perintah ini hanya untuk petugas WBS.", "Sorry, this command is for WBS officers only."
-)
-T_NOT_ADMIN = Text(
-    "Maaf, perintah ini hanya untuk admin WBS.", "Sorry, this command is for WBS admins only."
-)
-T_REFUSED = Text(
-    "{ticket} berstatus {state}; langkah ke {target} tidak diizinkan. Yang diizinkan: {allowed}.",
-    "{ticket} is {state}; moving to {target} is not allowed. Allowed: {allowed}.",
-)
-T_CONFLICT = Text(
-    "{ticket} baru saja diubah oleh orang lain. Periksa dengan /lihat lalu coba lagi.",
-    "{ticket} was just changed by someone else. Check with /lihat and try again.",
-)
-T_UNREACHABLE = Text(
-    "Pelapor {ticket} tidak dapat dihubungi lagi (tautan chat sudah dihapus).",
-    "The reporter of {ticket} can no longer be reached (the chat link was erased).",
-)
-T_NO_PRIVATE_CHAT = Text(
-    "Identitas hanya dikirim ke chat pribadi admin. Buka chat pribadi dengan bot (/start) "
-    "lalu ulangi.",
-    "An identity is only sent to the admin's private chat. Open a private chat with the bot "
-    "(/start) and try again.",
-)
-T_REPORTER_NOT_YOURS = Text(
-    "Nomor {name} bukan laporan Anda. Lihat nomor laporan Anda dengan /status.",
-    "{name} is not one of your reports. See your report numbers with /status.",
-)
-
-# What the group sees after each action (register number first, as officers scan by it).
-G_TAKEN = Text(
-    "📌 <b>{ticket}</b> diambil oleh {officer}.", "📌 <b>{ticket}</b> taken by {officer}."
-)
-G_ASKED = Text(
-    "❓ <b>{ticket}</b>: pertanyaan dikirim ke pelapor oleh {officer}:\n{text}",
-    "❓ <b>{ticket}</b>: question sent to the reporter by {officer}:\n{text}",
-)
-G_NOTED = Text(
-    "📝 <b>{ticket}</b>: catatan {officer}:\n{text}",
-    "📝 <b>{ticket}</b>: note by {officer}:\n{text}",
-)
-G_MOVED = Text(
-    "🔄 <b>{ticket}</b> → {state} ({officer}){extra}",
-    "🔄 <b>{ticket}</b> → {state} ({officer}){extra}",
-)
-G_REVEALED = Text(
-    "🔐 <b>{ticket}</b>: identitas pelapor dibuka oleh {officer} (tercatat di log audit).",
-    "🔐 <b>{ticket}</b>: the reporter's identity was opened by {officer} (audit logged).",
-)
-G_ANSWER = Text(
-    "💬 <b>{ticket}</b>: jawaban pelapor:\n{text}",
-    "💬 <b>{ticket}</b>: the reporter answers:\n{text}",
-)
-G_EVIDENCE = Text(
-    "📎 <b>{ticket}</b>: pelapor menambah bukti: {what}",
-    "📎 <b>{ticket}</b>: the reporter added evidence: {what}",
-)
-
-# What the reporter is told.
-R_QUESTION = Text(
-    "❓ <b>Pertanyaan dari petugas WBS</b> tentang laporan <b>{ticket}</b>:\n\n{text}\n\n"
-    "Balas (reply) pesan ini untuk menjawab, atau ketik <i>/balas {ticket} jawaban Anda</i>. "
-    "Bukti tambahan: <i>/bukti {ticket}</i>.",
-    "❓ <b>A question from the WBS officers</b> about report <b>{ticket}</b>:\n\n{text}\n\n"
-    "Reply to this message to answer, or type <i>/balas {ticket} your answer</i>. "
-    "More evidence: <i>/bukti {ticket}</i>.",
-)
-R_CALLED = Text(
-    "📞 Petugas WBS mengundang Anda untuk <b>klarifikasi</b> laporan <b>{ticket}</b>.{extra}\n\n"
-    "Balas (reply) pesan ini bila ada yang ingin Anda sampaikan. Identitas Anda tetap "
-    "dirahasiakan.",
-    "📞 The WBS officers invite you to a <b>clarification</b> of report <b>{ticket}</b>.{extra}\n\n"
-    "Reply to this message if you want to tell us something. Your identity stays secret.",
-)
-R_CLOSED = Text(
-    "✅ Laporan <b>{ticket}</b> telah selesai ditangani.\nHasil: <b>{result}</b>\n{summary}\n\n"
-    "Terima kasih atas keberanian dan kepedulian Anda.",
-    "✅ Report <b>{ticket}</b> has been concluded.\nOutcome: <b>{result}</b>\n{summary}\n\n"
-    "Thank you for your courage and care.",
-)
-R_REJECTED = Text(
-    "Laporan <b>{ticket}</b> tidak dapat ditindaklanjuti.\nAlasan: {reason}\n\n"
-    "Anda dapat membuat laporan baru dengan /lapor bila ada informasi lain.",
-    "Report <b>{ticket}</b> cannot be followed up.\nReason: {reason}\n\n"
-    "You can make a new report with /lapor if you have other information.",
-)
-R_REFERRED = Text(
-    "Laporan <b>{ticket}</b> telah dilimpahkan kepada <b>{target}</b> yang berwenang "
-    "menanganinya. Identitas Anda tetap dirahasiakan.",
-    "Report <b>{ticket}</b> was handed to <b>{target}</b>, who is competent to handle it. "
-    "Your identity stays secret.",
-)
-R_ANSWER_TAKEN = Text(
-    "Terima kasih, jawaban Anda untuk <b>{ticket}</b> sudah diteruskan ke petugas.",
-    "Thank you, your answer on <b>{ticket}</b> was passed to the officers.",
-)
-OUTCOME_LABELS = {
-    Outcome.PROVEN: Text("Terbukti", "Proven"),
-    Outcome.NOT_PROVEN: Text("Tidak terbukti", "Not proven"),
-}
-A_REVEALED = Text(
-    "🔐 <b>Identitas pelapor {ticket}</b> (rahasia, jangan diteruskan)\nNama: {name}\n"
-    "Telepon: {phone}\nEmail: {email}\nAlasan: {reason}",
-    "🔐 <b>Reporter identity of {ticket}</b> (secret, do not forward)\nName: {name}\n"
-    "Phone: {phone}\nE-mail: {email}\nReason: {reason}",
-)
-A_ERASED = Text(
-    "🔐 Identitas pelapor {ticket} sudah dihapus sesuai masa simpan.",
-    "🔐 The reporter identity of {ticket} was erased at the end of its retention period.",
-)
-A_ANONYMOUS = Text(
-    "🔐 Laporan {ticket} dikirim secara anonim: tidak ada identitas yang tersimpan.",
-    "🔐 Report {ticket} was sent anonymously: no identity is stored.",
-)
-
-
 def say(prompt_text: str) -> dict[str, Any]:
     return Prompt(prompt_text).to_dict()
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """What an identity reveal found: the identity, or why there is none."""
+
+    ticket: str
+    identity: Mapping[str, Any] | None
+    anonymous: bool
+    erased: bool
+
+
+@dataclass(frozen=True)
+class Performed:
+    """An action done through the table: who must be told, and what a reveal found."""
+
+    addresses: list[str]
+    revealed: Revealed | None = None
 
 
 class CaseService:
@@ -199,19 +132,19 @@ class CaseService:
 
     # -- finding and checking -----------------------------------------------------------
 
+    def resolve(self, name: str) -> CaseName:
+        """A typed case name; a bare number is this year's case (in the bot's zone)."""
+        try:
+            return resolve(name, year=self.clock().astimezone(self.zone).year)
+        except NotATicket:
+            raise CaseError(T_BAD_NAME, name=esc(name)) from None
+
     async def find(self, name: str) -> ReportRecord:
-        match = CASE_NAME.match(name.strip())
-        if match is None:
-            raise CaseError(T_BAD_NAME, name=esc(name))
-        year, number = match.groups()
-        record = (
-            await self.store.report(f"WBS-{year}-{int(number):04d}")
-            if year
-            else await self.store.report_by_number(
-                int(number), prefer_year=self.clock().astimezone(self.zone).year
-            )
-        )
+        case = self.resolve(name)
+        record = await self.store.report(str(case.ticket))
         if record is None:
+            if case.bare:
+                raise CaseError(T_NOT_FOUND_BARE, name=esc(case.typed), ticket=case.ticket)
             raise CaseError(T_NOT_FOUND, name=esc(name))
         return record
 
@@ -222,19 +155,26 @@ class CaseService:
         if admin and not actor.admin:
             raise CaseError(T_NOT_ADMIN)
 
-    def _refused(self, record: ReportRecord, error: MoveRefused) -> CaseError:
-        labels = [STATE_LABELS[s].render(self.lang) for s in CaseState if s in error.allowed]
-        return CaseError(
-            T_REFUSED,
-            ticket=record.ticket,
-            state=STATE_LABELS[record.state].render(self.lang),
-            target=STATE_LABELS[error.target].render(self.lang),
-            allowed=", ".join(labels) or "-",
-        )
+    def require(self, actor: Actor, row: CaseAction) -> None:
+        self.require_officer(actor, admin=row.role is Role.ADMIN)
+
+    def _refused(self, record: ReportRecord, error: MoveRefused, *, reopen: bool) -> CaseError:
+        label = {s: STATE_LABELS[s].render(self.lang) for s in CaseState}
+        params = {
+            "ticket": record.ticket,
+            "state": label[record.state],
+            "target": label[error.target],
+        }
+        if reopen:
+            return CaseError(T_REOPEN_NOT_FINAL, ticket=record.ticket, state=label[record.state])
+        if record.state in FINAL_STATES:
+            return CaseError(T_FINAL, **params)
+        allowed = ", ".join(label[s] for s in CaseState if s in error.allowed)
+        return CaseError(T_REFUSED, **params, allowed=allowed)
 
     def _group(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
         return Outgoing(
-            self.group, say(template.render(self.lang, **params)), "case", record.ticket
+            self.group, say(template.render(self.lang, **params)), OutboxKind.CASE, record.ticket
         )
 
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
@@ -246,13 +186,13 @@ class CaseService:
             k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
         }
         payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
-        return Outgoing(address, payload, "to_reporter", record.ticket)
+        return Outgoing(address, payload, OutboxKind.TO_REPORTER, record.ticket)
 
     async def _change(
         self,
         actor: Actor,
         record: ReportRecord,
-        action: str,
+        audit: AuditAction,
         detail: dict[str, Any],
         messages: Sequence[Outgoing],
         *,
@@ -266,7 +206,7 @@ class CaseService:
                 record.ticket,
                 self.clock(),
                 actor=actor.id,
-                action=action,
+                action=audit.value,
                 detail={**detail, "by": actor.name},
                 expect_state=record.state if check_state else None,
                 state=state,
@@ -282,40 +222,53 @@ class CaseService:
         self,
         actor: Actor,
         name: str,
-        target: CaseState,
-        action: str,
+        row: CaseAction,
         detail: dict[str, Any],
         build: Callable[[ReportRecord], Any],
         *,
         outcome: Outcome | None = None,
-        reopen: bool = False,
     ) -> list[str]:
-        self.require_officer(actor, admin=reopen)
+        """The row's move, checked against the one transition table, then written."""
+        assert row.target is not None and row.audit is not None, row.key
+        self.require(actor, row)
         record = await self.find(name)
+        reopen = row.audit is AuditAction.REOPENED
         try:
-            check_move(record.state, target, reopen=reopen)
+            check_move(record.state, row.target, reopen=reopen)
         except MoveRefused as error:
-            raise self._refused(record, error) from None
+            raise self._refused(record, error, reopen=reopen) from None
         messages = await build(record)
         return await self._change(
-            actor, record, action, detail, messages, state=target, outcome=outcome
+            actor, record, row.audit, detail, messages, state=row.target, outcome=outcome
         )
 
-    # -- the actions --------------------------------------------------------------------
+    async def perform(self, actor: Actor, row: CaseAction, values: Mapping[str, Any]) -> Performed:
+        """Run a row of the action table with its parsed arguments (the channels' one entry)."""
+        if row.key == "reveal":
+            addresses, revealed = await self.reveal(actor, **values)
+            return Performed(addresses, revealed)
+        method: Callable[..., Any] = getattr(self, row.key)
+        return Performed(await method(actor, **values))
+
+    # -- the actions (one method a row of the action table, named by its key) -------------
 
     async def take(self, actor: Actor, name: str) -> list[str]:
-        self.require_officer(actor)
+        row = action("take")
+        self.require(actor, row)
         record = await self.find(name)
         message = self._group(record, G_TAKEN, ticket=record.ticket, officer=esc(actor.name))
-        return await self._change(actor, record, "taken", {}, [message], officer=actor.name)
+        assert row.audit is not None
+        return await self._change(actor, record, row.audit, {}, [message], officer=actor.name)
 
     async def note(self, actor: Actor, name: str, text: str) -> list[str]:
-        self.require_officer(actor)
+        row = action("note")
+        self.require(actor, row)
         record = await self.find(name)
         message = self._group(
             record, G_NOTED, ticket=record.ticket, officer=esc(actor.name), text=esc(text)
         )
-        return await self._change(actor, record, "note", {"text": text}, [message])
+        assert row.audit is not None
+        return await self._change(actor, record, row.audit, {"text": text}, [message])
 
     async def ask(self, actor: Actor, name: str, question: str) -> list[str]:
         async def build(record: ReportRecord) -> list[Outgoing]:
@@ -330,33 +283,33 @@ class CaseService:
                 ),
             ]
 
-        return await self._move(
-            actor, name, CaseState.INCOMPLETE, "question", {"text": question}, build
-        )
+        return await self._move(actor, name, action("ask"), {"text": question}, build)
 
-    async def review(self, actor: Actor, name: str) -> list[str]:
-        return await self._moved(actor, name, CaseState.REVIEW, "review", {}, None)
+    async def review(self, actor: Actor, name: str, note: str = "") -> list[str]:
+        return await self._moved(actor, name, action("review"), {"text": note} if note else {})
 
-    async def call(self, actor: Actor, name: str, who: str, info: str) -> list[str]:
+    async def call(self, actor: Actor, name: str, who: str, info: str = "") -> list[str]:
+        row = action("call")
+        assert row.target is not None
+        target = row.target
         detail = {"who": who, "text": info}
 
         async def build(record: ReportRecord) -> list[Outgoing]:
             extra = f" {esc(who)}" + (f": {esc(info)}" if info else "")
-            messages = [self._moved_message(actor, record, CaseState.CLARIFICATION, extra)]
+            messages = [self._moved_message(actor, record, target, extra)]
             if who == "pelapor":
                 note = f"\n{esc(info)}" if info else ""
                 messages.insert(0, await self._reporter(record, R_CALLED, extra=note))
             return messages
 
-        return await self._move(actor, name, CaseState.CLARIFICATION, "call", detail, build)
+        return await self._move(actor, name, row, detail, build)
 
     async def close(self, actor: Actor, name: str, outcome: Outcome, summary: str) -> list[str]:
         label = OUTCOME_LABELS[outcome]
         return await self._conclude(
             actor,
             name,
-            CaseState.CLOSED,
-            "closed",
+            action("close"),
             {"outcome": outcome.value, "text": summary},
             R_CLOSED,
             f"{label.render(self.lang)} – {esc(summary)}",
@@ -369,8 +322,7 @@ class CaseService:
         return await self._conclude(
             actor,
             name,
-            CaseState.REJECTED,
-            "rejected",
+            action("reject"),
             {"text": reason},
             R_REJECTED,
             esc(reason),
@@ -381,8 +333,7 @@ class CaseService:
         return await self._conclude(
             actor,
             name,
-            CaseState.REFERRED,
-            "referred",
+            action("refer"),
             {"target": target},
             R_REFERRED,
             esc(target),
@@ -393,8 +344,7 @@ class CaseService:
         self,
         actor: Actor,
         name: str,
-        state: CaseState,
-        action: str,
+        row: CaseAction,
         detail: dict[str, Any],
         told: Text,
         group_note: str,
@@ -403,6 +353,8 @@ class CaseService:
         **params: object,
     ) -> list[str]:
         """A final move: the reporter is told how it ended, the group sees the move."""
+        assert row.target is not None
+        state = row.target
 
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [
@@ -410,69 +362,93 @@ class CaseService:
                 self._moved_message(actor, record, state, f": {group_note}"),
             ]
 
-        return await self._move(actor, name, state, action, detail, build, outcome=outcome)
+        return await self._move(actor, name, row, detail, build, outcome=outcome)
 
     async def reopen(self, actor: Actor, name: str, reason: str) -> list[str]:
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [self._moved_message(actor, record, REOPEN_TO, f": {esc(reason)}")]
 
-        return await self._move(
-            actor, name, REOPEN_TO, "reopened", {"text": reason}, build, reopen=True
-        )
+        return await self._move(actor, name, action("reopen"), {"text": reason}, build)
 
     async def move(
         self, actor: Actor, name: str, target: CaseState, *, outcome: Outcome | None, reason: str
     ) -> list[str]:
-        """The CLI's generic move: the same actions as the group commands, by target state."""
+        """The CLI's generic move: the row of the action table that moves to `target`.
+
+        A move to telaah from a final state is the admin's reopening."""
+        if target is CaseState.CLOSED:
+            if outcome is None:
+                raise CaseError(T_OUTCOME_REQUIRED)
+            return await self.close(actor, name, outcome, reason)
         if target is CaseState.INCOMPLETE:
             return await self.ask(actor, name, reason)
         if target is CaseState.CLARIFICATION:
             return await self.call(actor, name, "", reason)  # invites no one: a record only
-        if target is CaseState.CLOSED:
-            if outcome is None:
-                raise CaseError(
-                    Text("Hasil wajib: terbukti atau tidak_terbukti.", "Outcome required.")
-                )
-            return await self.close(actor, name, outcome, reason)
         if target is CaseState.REJECTED:
             return await self.reject(actor, name, reason)
         if target is CaseState.REFERRED:
             return await self.refer(actor, name, reason)
-        record = await self.find(name)
-        if record.state in FINAL_STATES:
+        if target is REOPEN_TO and (await self.find(name)).state in FINAL_STATES:
             return await self.reopen(actor, name, reason)
-        return await self._moved(actor, name, target, "review", {"text": reason}, None)
+        if target is CaseState.REVIEW:
+            return await self.review(actor, name, reason)
+        record = await self.find(name)  # baru: no action moves back to it
+        error = MoveRefused(record.state, target, frozenset())
+        raise self._refused(record, error, reopen=False)
 
     async def reveal(
-        self, actor: Actor, name: str, reason: str
-    ) -> tuple[list[str], dict[str, Any] | None]:
-        """The identity goes only to the admin's private chat; the group learns that it happened."""
-        self.require_officer(actor, admin=True)
-        if actor.private_address is None:
+        self, actor: Actor, name: str, reason: str, *, to_terminal: bool = False
+    ) -> tuple[list[str], Revealed]:
+        """The identity goes only to the admin: their private chat, or (from the officer CLI)
+        the terminal they typed on. The group learns that it happened, never what."""
+        row = action("reveal")
+        self.require(actor, row)
+        if actor.private_address is None and not to_terminal:
             raise CaseError(T_NO_PRIVATE_CHAT)
         record = await self.find(name)
         identity = await self.store.identity(record.ticket)
-        if identity is None and await self.store.identity_erased(record.ticket):
-            text = A_ERASED.render(self.lang, ticket=record.ticket)
-        elif identity is None:
-            text = A_ANONYMOUS.render(self.lang, ticket=record.ticket)
-        else:
-            text = A_REVEALED.render(
-                self.lang,
-                ticket=record.ticket,
-                name=esc(identity.get("name") or "-"),
-                phone=esc(identity.get("phone") or "-"),
-                email=esc(identity.get("email") or "-"),
-                reason=esc(reason),
+        erased = identity is None and await self.store.identity_erased(record.ticket)
+        messages = [self._group(record, G_REVEALED, ticket=record.ticket, officer=esc(actor.name))]
+        if not to_terminal:
+            assert actor.private_address is not None
+            if identity is None:
+                text = (A_ERASED if erased else A_ANONYMOUS).render(self.lang, ticket=record.ticket)
+            else:
+                text = A_REVEALED.render(
+                    self.lang,
+                    ticket=record.ticket,
+                    name=esc(identity.get("name") or "-"),
+                    phone=esc(identity.get("phone") or "-"),
+                    email=esc(identity.get("email") or "-"),
+                    reason=esc(reason),
+                )
+            messages.insert(
+                0, Outgoing(actor.private_address, say(text), OutboxKind.IDENTITY, record.ticket)
             )
-        messages = [
-            Outgoing(actor.private_address, say(text), "identity", record.ticket),
-            self._group(record, G_REVEALED, ticket=record.ticket, officer=esc(actor.name)),
-        ]
+        detail = {"reason": reason, **({"via": "cli"} if to_terminal else {})}
+        assert row.audit is not None
+        # A reveal does not depend on the case's state: no state check, nothing to retry.
         addresses = await self._change(
-            actor, record, "identity_revealed", {"reason": reason}, messages
+            actor, record, row.audit, detail, messages, check_state=False
         )
-        return addresses, identity
+        found = Revealed(record.ticket, identity, record.anonymous and identity is None, erased)
+        return addresses, found
+
+    async def assign(self, actor: Actor, name: str, officer_name: str) -> list[str]:
+        """`take`, naming another officer: the case is theirs; the group is told who did it."""
+        row = action("assign")
+        self.require(actor, row)
+        officer_name = " ".join(officer_name.split())
+        if not officer_name:
+            raise CaseError(T_OFFICER_EMPTY)
+        record = await self.find(name)
+        message = self._group(
+            record, G_ASSIGNED, ticket=record.ticket, officer=esc(officer_name), by=esc(actor.name)
+        )
+        assert row.audit is not None
+        return await self._change(
+            actor, record, row.audit, {"officer": officer_name}, [message], officer=officer_name
+        )
 
     # -- what the reporter sends back ---------------------------------------------------
 
@@ -481,13 +457,20 @@ class CaseService:
         reporter = Actor("pelapor", "pelapor", officer=False)
         messages = [
             Outgoing(
-                address, say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)), "reply"
+                address,
+                say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)),
+                OutboxKind.REPLY,
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
         ]
         # An answer is kept whatever the case's state has just become: no state check.
         return await self._change(
-            reporter, record, "reporter_answered", {"text": text}, messages, check_state=False
+            reporter,
+            record,
+            AuditAction.ANSWERED,
+            {"text": text},
+            messages,
+            check_state=False,
         )
 
     async def reporter_evidence(
@@ -501,7 +484,7 @@ class CaseService:
             Outgoing(
                 address,
                 say(texts.ATTACH_TAKEN.render(record.lang, ticket=record.ticket)),
-                "reply",
+                OutboxKind.REPLY,
                 record.ticket,
             ),
             self._group(
@@ -514,7 +497,7 @@ class CaseService:
                 Outgoing(
                     self.group,
                     {"file": item, "caption": evidence_caption(record.ticket, n, len(files), item)},
-                    "evidence",
+                    OutboxKind.EVIDENCE,
                     record.ticket,
                 )
                 for n, item in enumerate(files, start=1)
@@ -548,35 +531,12 @@ class CaseService:
         )
 
     async def _moved(
-        self,
-        actor: Actor,
-        name: str,
-        target: CaseState,
-        action: str,
-        detail: dict[str, Any],
-        outcome: Outcome | None,
+        self, actor: Actor, name: str, row: CaseAction, detail: dict[str, Any]
     ) -> list[str]:
+        assert row.target is not None
+        target = row.target
+
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [self._moved_message(actor, record, target, "")]
 
-        return await self._move(actor, name, target, action, detail, build, outcome=outcome)
-
-    # -- the officer CLI's `cases assign` (added for wbs-officer) -------------------------
-
-    async def assign(self, actor: Actor, name: str, officer_name: str) -> list[str]:
-        """`take`, naming another officer: the case is theirs; the group is told who did it."""
-        assigned = Text(
-            "📌 <b>{ticket}</b> ditugaskan kepada {officer} oleh {by}.",
-            "📌 <b>{ticket}</b> assigned to {officer} by {by}.",
-        )
-        self.require_officer(actor)
-        officer_name = " ".join(officer_name.split())
-        if not officer_name:
-            raise CaseError(Text("Nama petugas kosong.", "The officer's name is empty."))
-        record = await self.find(name)
-        message = self._group(
-            record, assigned, ticket=record.ticket, officer=esc(officer_name), by=esc(actor.name)
-        )
-        return await self._change(
-            actor, record, "assigned", {"officer": officer_name}, [message], officer=officer_name
-        )
+        return await self._move(actor, name, row, detail, build)

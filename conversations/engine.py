@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from conversations import parsers
+from conversations import parsers, texts
 from conversations.form import ANONYMOUS, FieldId, FieldSpec, Form, Kind
 from conversations.i18n import Lang, Text
 
@@ -30,8 +30,21 @@ class Pending(StrEnum):
     CONSENT_DECLINED = "consent_declined"
 
 
-REVIEW = "review"
+SUMMARY = "summary"  # the "Ringkasan Laporan" step: every field answered, ready to send
+# The summary was once named "review": buttons sent under that name (still in chats, or
+# queued) and drafts saved with it are read as the summary.
+LEGACY_STEPS = {"review": SUMMARY}
 _PENDING = frozenset(p.value for p in Pending)
+
+
+def current_step_name(name: str) -> str:
+    """A step name as read from a button or a saved draft, under today's name."""
+    return LEGACY_STEPS.get(name, name)
+
+
+def current_button_data(data: str) -> str:
+    qid, sep, action = data.partition(":")
+    return f"{current_step_name(qid)}{sep}{action}" if sep else data
 
 
 @dataclass
@@ -53,11 +66,15 @@ class Draft:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Draft:
+        # A step that is neither a field nor a pending question (the summary, under any
+        # name it had) is not stored: it follows from the answers.
+        editing = current_step_name(str(data.get("editing") or ""))
+        pending = current_step_name(str(data.get("pending") or ""))
         return cls(
             answers=dict(data.get("answers", {})),
             evidence=list(data.get("evidence", [])),
-            editing=FieldId(data["editing"]) if data.get("editing") else None,
-            pending=Pending(data["pending"]) if data.get("pending") else None,
+            editing=FieldId(editing) if editing and editing != SUMMARY else None,
+            pending=Pending(pending) if pending and pending != SUMMARY else None,
         )
 
     @property
@@ -142,91 +159,6 @@ class Step:
     submit: bool = False  # the reporter pressed "Kirim Laporan" on a complete draft
 
 
-# --- texts -------------------------------------------------------------------------------
-
-T_START = Text(
-    "Baik, kita mulai. Saya akan bertanya satu per satu. Ketik /batal kapan saja untuk "
-    "membatalkan.",
-    "Let's begin. I will ask one question at a time. Type /batal at any time to cancel.",
-)
-T_RESUME = Text(
-    "Anda masih punya laporan yang belum dikirim. Lanjutkan, atau mulai baru?",
-    "You have a report that is not sent yet. Continue it, or start a new one?",
-)
-T_CONTINUE = Text("Lanjutkan", "Lanjutkan")
-T_RESTART = Text("Mulai Baru", "Mulai Baru")
-T_SEND = Text("Kirim Laporan", "Kirim Laporan")
-T_EDIT = Text("Ubah", "Ubah")
-T_RESET = Text("Reset", "Reset")
-T_DONE = Text("Selesai", "Selesai")
-T_CLEAR_EVIDENCE = Text("Hapus Semua Bukti", "Remove all evidence")
-T_BACK = Text("Kembali ke Ringkasan", "Back to the summary")
-T_YES_RESET = Text("Ya, kosongkan", "Yes, empty it")
-T_YES_CANCEL = Text("Ya, batalkan", "Yes, cancel")
-T_NO = Text("Tidak", "No")
-T_CANCEL = Text("Batal", "Cancel")
-T_SUMMARY = Text(
-    "<b>Ringkasan Laporan</b>\nPeriksa sekali lagi sebelum dikirim.\n\n{lines}",
-    "<b>Report summary (Ringkasan Laporan)</b>\nPlease check it before sending.\n\n{lines}",
-)
-T_EDIT_MENU = Text("Bagian mana yang ingin diubah?", "Which part do you want to change?")
-T_CURRENT = Text("Jawaban sekarang: {value}", "Current answer: {value}")
-T_CONFIRM_RESET = Text(
-    "Kosongkan semua isian dan mulai dari awal?", "Empty the whole form and start again?"
-)
-T_RESET_DONE = Text("Formulir sudah dikosongkan.", "The form is empty again.")
-T_CONFIRM_CANCEL = Text(
-    "Batalkan laporan ini? Semua isian akan dihapus.",
-    "Cancel this report? Everything you entered will be deleted.",
-)
-T_CANCELLED = Text(
-    "Laporan dibatalkan dan isiannya sudah dihapus. Ketik /lapor bila ingin melapor lagi.",
-    "The report was cancelled and its answers deleted. Type /lapor to report again.",
-)
-T_CONSENT_WHY = Text(
-    "Persetujuan ini diperlukan: tanpa bisa bertanya kepada Anda, petugas sering tidak "
-    "dapat memeriksa laporan. Kami hanya menghubungi Anda lewat chat ini, dan identitas "
-    "Anda tetap dirahasiakan.",
-    "This consent is needed: without being able to ask you, officers often cannot look "
-    "into a report. We contact you only through this chat, and your identity stays secret.",
-)
-T_STALE = Text(
-    "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
-    "That button is no longer valid. The current question:",
-)
-T_UNSUPPORTED = Text(
-    "Maaf, jawaban seperti itu tidak bisa dipakai di sini.",
-    "Sorry, that kind of answer can't be used here.",
-)
-T_USE_BUTTONS = Text(
-    "Silakan pilih salah satu tombol, atau ketik nomornya. Contoh: 1 untuk pilihan pertama.",
-    "Please choose one of the buttons, or type its number. Example: 1 for the first one.",
-)
-T_USE_SUMMARY_BUTTONS = Text(
-    "Silakan tekan salah satu tombol di bawah ringkasan, atau ketik namanya. "
-    "Contoh: Kirim Laporan.",
-    "Please press one of the buttons under the summary, or type its name. Example: Kirim Laporan.",
-)
-T_PHONE_SAVED = Text("✅ Nomor {phone} tersimpan.", "✅ Number {phone} saved.")
-T_OWN_NUMBER = Text(
-    "Mohon bagikan nomor Anda sendiri, atau ketik nomornya. Contoh: 0812-3456-7890",
-    "Please share your own number, or type it. Example: 0812-3456-7890",
-)
-T_EVIDENCE_TAKEN = Text(
-    "✅ Bukti diterima (total {count}). Kirim lagi, atau tekan <i>Selesai</i>.",
-    "✅ Evidence received ({count} in all). Send more, or press <i>Selesai</i>.",
-)
-T_EVIDENCE_FULL = Text(
-    "Batas {limit} bukti sudah tercapai. Tekan <i>Selesai</i>.",
-    "The limit of {limit} items is reached. Press <i>Selesai</i>.",
-)
-T_EVIDENCE_DROPPED = Text(
-    "Batas {limit} bukti tercapai, jadi {count} link terakhir tidak disimpan. "
-    "Tekan <i>Selesai</i>.",
-    "The limit of {limit} items is reached, so the last {count} link(s) were not kept. "
-    "Press <i>Selesai</i>.",
-)
-T_EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
 T_EMPTY = "-"
 
 
@@ -252,7 +184,7 @@ class FormEngine:
             draft = replace(draft, pending=Pending.RESUME, editing=None)
             return Step(draft, (self.prompt(draft, lang),))
         draft = Draft()
-        return Step(draft, (Prompt(T_START.render(lang)), self.prompt(draft, lang)))
+        return Step(draft, (Prompt(texts.FORM_START.render(lang)), self.prompt(draft, lang)))
 
     def cancel(self, draft: Draft, lang: Lang) -> Step:
         """`/batal`: ask before anything is deleted."""
@@ -269,34 +201,37 @@ class FormEngine:
             if pressed is not None:
                 event = pressed
         if isinstance(event, Pressed):
+            event = Pressed(current_button_data(event.data))
             # Only the buttons on screen now count: an old "Lewati" under the evidence
             # question must not drop the evidence sent since.
             shown = {b.data for row in self.prompt(draft, lang).buttons for b in row}
             if event.data not in shown:
-                return Step(draft, (Prompt(T_STALE.render(lang)), self.prompt(draft, lang)))
+                return Step(
+                    draft, (Prompt(texts.STALE_BUTTON.render(lang)), self.prompt(draft, lang))
+                )
             _, _, action = event.data.partition(":")
             return self._press(draft, qid, action, lang)
         if isinstance(event, Unsupported):
-            return self._reask(draft, lang, T_UNSUPPORTED)
-        if qid == REVIEW:
-            return self._reask(draft, lang, T_USE_SUMMARY_BUTTONS)
+            return self._reask(draft, lang, texts.UNSUPPORTED)
+        if qid == SUMMARY:
+            return self._reask(draft, lang, texts.USE_SUMMARY_BUTTONS)
         if qid in _PENDING:
-            return self._reask(draft, lang, T_USE_BUTTONS)
+            return self._reask(draft, lang, texts.USE_BUTTONS)
         spec = self.form[FieldId(qid)]
         if spec.kind is Kind.EVIDENCE:
             return self._evidence(draft, event, lang)
         if isinstance(event, Attached):
-            return self._reask(draft, lang, T_UNSUPPORTED)
+            return self._reask(draft, lang, texts.UNSUPPORTED)
         if isinstance(event, SharedContact):
             if spec.kind is not Kind.PHONE:
-                return self._reask(draft, lang, T_UNSUPPORTED)
+                return self._reask(draft, lang, texts.UNSUPPORTED)
             if not event.own:
-                return self._reask(draft, lang, T_OWN_NUMBER)
+                return self._reask(draft, lang, texts.OWN_NUMBER_ONLY)
             text = event.phone if event.phone.startswith(("+", "0")) else f"+{event.phone}"
         else:
             text = event.text
         if spec.kind in (Kind.CHOICE, Kind.CONSENT) or spec.parser is None:
-            return self._reask(draft, lang, T_USE_BUTTONS)
+            return self._reask(draft, lang, texts.USE_BUTTONS)
         try:
             value = spec.parser(text)
         except parsers.ParseError as error:
@@ -311,7 +246,7 @@ class FormEngine:
         if draft.editing is not None:
             return draft.editing
         missing = self.next_field(draft.answers)
-        return missing.id if missing is not None else REVIEW
+        return missing.id if missing is not None else SUMMARY
 
     def next_field(self, answers: Mapping[str, Any]) -> FieldSpec | None:
         for spec in self.form.applicable(answers):
@@ -322,11 +257,18 @@ class FormEngine:
     def prompt(self, draft: Draft, lang: Lang) -> Prompt:
         """The current question, as a message with its buttons."""
         qid = self.question(draft)
-        if qid == REVIEW:
+        if qid == SUMMARY:
             return Prompt(
-                T_SUMMARY.render(lang, lines=self.summary(draft, lang)),
+                texts.SUMMARY.render(lang, lines=self.summary(draft, lang)),
                 self._buttons(
-                    qid, [(T_SEND, "send"), (T_EDIT, "edit"), (T_RESET, "reset")], lang, per_row=3
+                    qid,
+                    [
+                        (texts.BUTTON_SEND, "send"),
+                        (texts.BUTTON_EDIT, "edit"),
+                        (texts.BUTTON_RESET, "reset"),
+                    ],
+                    lang,
+                    per_row=3,
                 ),
             )
         if qid in _PENDING:
@@ -334,7 +276,9 @@ class FormEngine:
         spec = self.form[FieldId(qid)]
         text = spec.question.render(lang)
         if draft.editing is spec.id and spec.id in draft.answers:
-            text += "\n\n" + T_CURRENT.render(lang, value=self.display(spec, draft, lang))
+            text += "\n\n" + texts.CURRENT_ANSWER.render(
+                lang, value=self.display(spec, draft, lang)
+            )
         return Prompt(text, self._field_buttons(draft, spec, lang), spec.kind is Kind.PHONE)
 
     def summary(self, draft: Draft, lang: Lang) -> str:
@@ -348,7 +292,7 @@ class FormEngine:
         value = draft.answers.get(spec.id)
         if spec.kind is Kind.EVIDENCE:
             return (
-                T_EVIDENCE_COUNT.render(lang, count=len(draft.evidence))
+                texts.EVIDENCE_COUNT.render(lang, count=len(draft.evidence))
                 if draft.evidence
                 else T_EMPTY
             )
@@ -374,12 +318,14 @@ class FormEngine:
         draft = replace(draft, answers=answers, editing=None, pending=None)
         if spec.kind is Kind.PHONE:
             # Confirm the number, and take the "share my number" keyboard off the screen.
-            saved = Prompt(T_PHONE_SAVED.render(lang, phone=_esc(str(stored))), close_contact=True)
+            saved = Prompt(
+                texts.PHONE_SAVED.render(lang, phone=_esc(str(stored))), close_contact=True
+            )
             return Step(draft, (saved, self.prompt(draft, lang)))
         return Step(draft, (self.prompt(draft, lang),))
 
     def _press(self, draft: Draft, qid: str, action: str, lang: Lang) -> Step:
-        if qid == REVIEW:
+        if qid == SUMMARY:
             if action == "send":
                 return Step(draft, (), submit=True)
             pending = {"edit": Pending.EDIT_MENU, "reset": Pending.CONFIRM_RESET}.get(action)
@@ -403,7 +349,7 @@ class FormEngine:
             if spec.kind is Kind.CONSENT and option.value is False:
                 return self._moved(replace(draft, pending=Pending.CONSENT_DECLINED), lang)
             return self._answer(draft, spec, option.value, lang)
-        return self._reask(draft, lang, T_USE_BUTTONS)
+        return self._reask(draft, lang, texts.USE_BUTTONS)
 
     def _press_pending(self, draft: Draft, pending: Pending, action: str, lang: Lang) -> Step:
         cleared = replace(draft, pending=None)
@@ -412,11 +358,13 @@ class FormEngine:
         if pending is Pending.CONFIRM_RESET:
             if action == "yes":
                 fresh = Draft()
-                return Step(fresh, (Prompt(T_RESET_DONE.render(lang)), self.prompt(fresh, lang)))
+                return Step(
+                    fresh, (Prompt(texts.RESET_DONE.render(lang)), self.prompt(fresh, lang))
+                )
             return self._moved(cleared, lang)
         if pending is Pending.CONFIRM_CANCEL:
             if action == "yes":
-                return Step(None, (Prompt(T_CANCELLED.render(lang)),))
+                return Step(None, (Prompt(texts.CANCELLED.render(lang)),))
             return self._moved(cleared, lang)
         if pending is Pending.CONSENT_DECLINED:
             if action == "yes":
@@ -428,11 +376,11 @@ class FormEngine:
         editable = {spec.id.value for spec in self.form.applicable(draft.answers)}
         if action in editable:
             return self._moved(replace(cleared, editing=FieldId(action)), lang)
-        return self._reask(draft, lang, T_USE_BUTTONS)
+        return self._reask(draft, lang, texts.USE_BUTTONS)
 
     def _evidence(self, draft: Draft, event: Event, lang: Lang) -> Step:
         if len(draft.evidence) >= MAX_EVIDENCE:
-            return self._reask(draft, lang, T_EVIDENCE_FULL, limit=MAX_EVIDENCE)
+            return self._reask(draft, lang, texts.EVIDENCE_FULL, limit=MAX_EVIDENCE)
         if isinstance(event, Attached):
             added = [dict(event.evidence)]
         elif isinstance(event, Typed):
@@ -441,14 +389,14 @@ class FormEngine:
             except parsers.ParseError as error:
                 return self._reask(draft, lang, error.message, **error.params)
         else:
-            return self._reask(draft, lang, T_UNSUPPORTED)
+            return self._reask(draft, lang, texts.UNSUPPORTED)
         evidence = (draft.evidence + added)[:MAX_EVIDENCE]
         dropped = len(draft.evidence) + len(added) - len(evidence)
         draft = replace(draft, evidence=evidence)
         spec = self.form[FieldId.EVIDENCE]
-        taken = T_EVIDENCE_TAKEN.render(lang, count=len(evidence))
+        taken = texts.EVIDENCE_TAKEN.render(lang, count=len(evidence))
         if dropped:  # say so: nothing the reporter sent may vanish silently
-            taken += "\n⚠️ " + T_EVIDENCE_DROPPED.render(lang, limit=MAX_EVIDENCE, count=dropped)
+            taken += "\n⚠️ " + texts.EVIDENCE_DROPPED.render(lang, limit=MAX_EVIDENCE, count=dropped)
         return Step(draft, (Prompt(taken, self._field_buttons(draft, spec, lang)),))
 
     # -- prompts and buttons ----------------------------------------------------------
@@ -464,27 +412,42 @@ class FormEngine:
     ) -> tuple[tuple[Button, ...], ...]:
         actions: list[tuple[Text, str]] = [(o.label, str(i)) for i, o in enumerate(spec.options)]
         if spec.kind is Kind.EVIDENCE and draft.evidence:
-            actions.append((T_DONE, "done"))
+            actions.append((texts.BUTTON_DONE, "done"))
             if draft.editing is spec.id:
-                actions.append((T_CLEAR_EVIDENCE, "clear"))
+                actions.append((texts.BUTTON_CLEAR_EVIDENCE, "clear"))
         elif spec.skip is not None:
             actions.append((spec.skip, "skip"))
         if draft.editing is spec.id and spec.id in draft.answers:
-            actions.append((T_BACK, "back"))
+            actions.append((texts.BUTTON_BACK, "back"))
         return self._buttons(spec.id, actions, lang)
 
     def _pending_prompt(self, draft: Draft, pending: Pending, lang: Lang) -> Prompt:
         if pending is Pending.EDIT_MENU:
             actions = [(s.label, s.id.value) for s in self.form.applicable(draft.answers)]
-            actions.append((T_BACK, "back"))
-            return Prompt(T_EDIT_MENU.render(lang), self._buttons(pending, actions, lang))
+            actions.append((texts.BUTTON_BACK, "back"))
+            return Prompt(texts.EDIT_MENU.render(lang), self._buttons(pending, actions, lang))
         text, actions, per_row = {
-            Pending.RESUME: (T_RESUME, [(T_CONTINUE, "continue"), (T_RESTART, "restart")], 2),
-            Pending.CONFIRM_RESET: (T_CONFIRM_RESET, [(T_YES_RESET, "yes"), (T_NO, "no")], 2),
-            Pending.CONFIRM_CANCEL: (T_CONFIRM_CANCEL, [(T_YES_CANCEL, "yes"), (T_NO, "no")], 2),
+            Pending.RESUME: (
+                texts.FORM_RESUME,
+                [(texts.BUTTON_CONTINUE, "continue"), (texts.BUTTON_RESTART, "restart")],
+                2,
+            ),
+            Pending.CONFIRM_RESET: (
+                texts.CONFIRM_RESET,
+                [(texts.BUTTON_YES_RESET, "yes"), (texts.BUTTON_NO, "no")],
+                2,
+            ),
+            Pending.CONFIRM_CANCEL: (
+                texts.CONFIRM_CANCEL,
+                [(texts.BUTTON_YES_CANCEL, "yes"), (texts.BUTTON_NO, "no")],
+                2,
+            ),
             Pending.CONSENT_DECLINED: (
-                T_CONSENT_WHY,
-                [(self.form[FieldId.CONSENT].options[0].label, "yes"), (T_CANCEL, "cancel")],
+                texts.CONSENT_WHY,
+                [
+                    (self.form[FieldId.CONSENT].options[0].label, "yes"),
+                    (texts.BUTTON_CANCEL, "cancel"),
+                ],
                 1,
             ),
         }[pending]
@@ -508,7 +471,7 @@ class FormEngine:
                 return Pressed(button.data)
         # Not on the summary: a stray digit must never send a report.
         numbered = qid in _PENDING or (
-            qid != REVIEW and self.form[FieldId(qid)].kind in (Kind.CHOICE, Kind.CONSENT)
+            qid != SUMMARY and self.form[FieldId(qid)].kind in (Kind.CHOICE, Kind.CONSENT)
         )
         if numbered and folded.isdigit() and 1 <= int(folded) <= len(buttons):
             return Pressed(buttons[int(folded) - 1].data)

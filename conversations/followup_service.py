@@ -26,6 +26,7 @@ from conversations.followups import (
     resolve_due,
 )
 from conversations.i18n import Lang
+from conversations.outbox_kinds import OutboxKind
 from storage.database import SYSTEM_ACTOR, Outgoing, Store
 
 
@@ -87,14 +88,16 @@ class FollowupService:
             if address is None or record is None:
                 return []  # unreachable: the key is still recorded, so it is not retried
             text = render(followup, record.lang)
-            return [Outgoing(address, Prompt(text).to_dict(), "reminder", followup.ticket)]
+            return [Outgoing(address, Prompt(text).to_dict(), OutboxKind.REMINDER, followup.ticket)]
         due = ""
         clock = clocks.get(followup.ticket or "")
         if followup.kind in (Due.SLA_WARNING, Due.SLA_OVERDUE) and clock is not None:
             when = resolve_due(clock, self.rules, self.calendar).astimezone(self.calendar.zone)
             due = when.strftime("%d/%m/%Y")
         text = render(followup, self.lang, due=esc(due))
-        return [Outgoing(self.group, Prompt(text).to_dict(), followup.kind, followup.ticket)]
+        return [
+            Outgoing(self.group, Prompt(text).to_dict(), OutboxKind(followup.kind), followup.ticket)
+        ]
 
     async def _expire_drafts(self, now: datetime) -> set[str]:
         """Warn once before a draft expires; delete it (and its files) once it has."""
@@ -104,7 +107,7 @@ class FollowupService:
             expired = now >= draft.updated_at + self.draft_ttl
             if not draft.warned and draft.address is not None:
                 text = R_DRAFT_EXPIRING.render(draft.lang or self.lang)
-                message = Outgoing(draft.address, Prompt(text).to_dict(), "draft_expiry")
+                message = Outgoing(draft.address, Prompt(text).to_dict(), OutboxKind.DRAFT_EXPIRY)
                 if await self.store.warn_draft(draft.chat_hash, draft.updated_at, now, [message]):
                     addresses.add(draft.address)
             elif expired and await self.store.drop_draft(draft.chat_hash, draft.updated_at):

@@ -20,7 +20,24 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conversations.form import Category
-from conversations.i18n import Lang, Text
+from conversations.i18n import Lang
+from conversations.officer_texts import (
+    OUTCOME_LABELS,
+    S_ALL_TIME,
+    S_BAD_MONTH,
+    S_BY_CATEGORY,
+    S_BY_SERVICE,
+    S_BY_STATE,
+    S_CLOSE,
+    S_DAYS,
+    S_FIRST_ACTION,
+    S_NONE,
+    S_OPEN,
+    S_OUTCOME,
+    S_TIMES,
+    S_TITLE,
+    S_TOTAL,
+)
 from conversations.workflow import FINAL_STATES, STATE_LABELS, CaseState, Outcome
 from storage.database import ReportRecord
 
@@ -57,27 +74,8 @@ MONTH_NAMES: dict[Lang, tuple[str, ...]] = {
     ),
 }
 
-OUTCOME_LABELS: dict[Outcome, Text] = {
-    Outcome.PROVEN: Text("Terbukti", "Proven"),
-    Outcome.NOT_PROVEN: Text("Tidak terbukti", "Not proven"),
-}
-
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 _SLASH_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
-
-T_TITLE = Text("📊 <b>Statistik WBS {period}</b>", "📊 <b>WBS statistics {period}</b>")
-T_ALL_TIME = Text("(semua waktu)", "(all time)")
-T_TOTAL = Text("Total laporan: <b>{n}</b>", "Reports: <b>{n}</b>")
-T_OPEN = Text("Masih diproses: {n}", "Still open: {n}")
-T_BY_CATEGORY = Text("<b>Per kategori</b>", "<b>By category</b>")
-T_BY_SERVICE = Text("<b>Pengaduan layanan</b>", "<b>Service complaints</b>")
-T_BY_STATE = Text("<b>Per status</b>", "<b>By state</b>")
-T_OUTCOME = Text("<b>Hasil (selesai)</b>", "<b>Outcome (concluded)</b>")
-T_TIMES = Text("<b>Waktu (median)</b>", "<b>Time (median)</b>")
-T_FIRST_ACTION = Text("Tindakan pertama: {days}", "First action: {days}")
-T_CLOSE = Text("Penyelesaian: {days}", "To close: {days}")
-T_DAYS = Text("{n} hari", "{n} days")
-T_NONE = Text("-", "-")
 
 
 @dataclass(frozen=True)
@@ -120,9 +118,9 @@ def parse_month(text: str) -> str:
     elif match := _SLASH_MONTH.fullmatch(raw):
         month, year = int(match.group(1)), int(match.group(2))
     if not (1 <= month <= 12 and 2000 <= year <= 2999):
+        shown = repr(text)
         raise ValueError(
-            f"Bulan tidak valid: {text!r}; gunakan TTTT-BB, mis. 2026-11 "
-            f"/ Invalid month: {text!r}; use YYYY-MM, e.g. 2026-11"
+            f"{S_BAD_MONTH.render(Lang.ID, text=shown)} / {S_BAD_MONTH.render(Lang.EN, text=shown)}"
         )
     return f"{year:04d}-{month:02d}"
 
@@ -200,7 +198,7 @@ def compute(
 def period_label(month: str | None, lang: Lang = Lang.ID) -> str:
     """`"2026-11"` → `"November 2026"` (Indonesian month names by default); None → all time."""
     if month is None:
-        return T_ALL_TIME.render(lang)
+        return S_ALL_TIME.render(lang)
     year, number = (int(part) for part in month.split("-"))
     return f"{MONTH_NAMES[lang][number - 1]} {year}"
 
@@ -222,11 +220,11 @@ def outcome_label(code: str, lang: Lang = Lang.ID) -> str:
 
 def _format_days(days: float | None, lang: Lang) -> str:
     if days is None:
-        return T_NONE.render(lang)
+        return S_NONE.render(lang)
     number = f"{days:.1f}"
     if lang is not Lang.EN:
         number = number.replace(".", ",")  # Indonesian decimal comma
-    return T_DAYS.render(lang, n=number)
+    return S_DAYS.render(lang, n=number)
 
 
 def _item(label: str, count: int) -> str:
@@ -236,24 +234,24 @@ def _item(label: str, count: int) -> str:
 def render_text(stats: MonthlyStats, lang: Lang = Lang.ID) -> str:
     """The Telegram message (HTML with <b> only; every label escaped), in short lines."""
     lines = [
-        T_TITLE.render(lang, period=html.escape(period_label(stats.month, lang), quote=False)),
-        T_TOTAL.render(lang, n=stats.total),
-        T_OPEN.render(lang, n=stats.still_open),
+        S_TITLE.render(lang, period=html.escape(period_label(stats.month, lang), quote=False)),
+        S_TOTAL.render(lang, n=stats.total),
+        S_OPEN.render(lang, n=stats.still_open),
         "",
-        T_BY_CATEGORY.render(lang),
+        S_BY_CATEGORY.render(lang),
         *(_item(label, n) for label, n in stats.by_category.items()),
     ]
     if stats.by_service:
-        lines += ["", T_BY_SERVICE.render(lang)]
+        lines += ["", S_BY_SERVICE.render(lang)]
         lines += [_item(label, n) for label, n in stats.by_service.items()]
-    lines += ["", T_BY_STATE.render(lang)]
+    lines += ["", S_BY_STATE.render(lang)]
     lines += [_item(state_label(code, lang), n) for code, n in stats.by_state.items()]
-    lines += ["", T_OUTCOME.render(lang)]
+    lines += ["", S_OUTCOME.render(lang)]
     lines += [_item(outcome_label(code, lang), n) for code, n in stats.by_outcome.items()]
     lines += [
         "",
-        T_TIMES.render(lang),
-        T_FIRST_ACTION.render(lang, days=_format_days(stats.median_days_to_first_action, lang)),
-        T_CLOSE.render(lang, days=_format_days(stats.median_days_to_close, lang)),
+        S_TIMES.render(lang),
+        S_FIRST_ACTION.render(lang, days=_format_days(stats.median_days_to_first_action, lang)),
+        S_CLOSE.render(lang, days=_format_days(stats.median_days_to_close, lang)),
     ]
     return "\n".join(lines)

@@ -1,6 +1,100 @@
-"""Texts of the reporter's commands (welcome, help, privacy, status, confirmation)."""
+"""Everything a reporter reads, in Bahasa Indonesia and English (the reporter's catalogue).
+
+The form's own questions and labels are rows of the form (`form.py`) and a parser's reasons
+live with the parser; every other sentence of the reporter's conversation is here: the
+welcome and commands, the engine's prompts and buttons, the relay, and what the channels add.
+Both languages of a text carry the same `{placeholders}`.
+"""
 
 from conversations.i18n import Text
+
+# --- the form's conversation (the engine) ------------------------------------------------
+
+FORM_START = Text(
+    "Baik, kita mulai. Saya akan bertanya satu per satu. Ketik /batal kapan saja untuk "
+    "membatalkan.",
+    "Let's begin. I will ask one question at a time. Type /batal at any time to cancel.",
+)
+FORM_RESUME = Text(
+    "Anda masih punya laporan yang belum dikirim. Lanjutkan, atau mulai baru?",
+    "You have a report that is not sent yet. Continue it, or start a new one?",
+)
+BUTTON_CONTINUE = Text("Lanjutkan", "Lanjutkan")
+BUTTON_RESTART = Text("Mulai Baru", "Mulai Baru")
+BUTTON_SEND = Text("Kirim Laporan", "Kirim Laporan")
+BUTTON_EDIT = Text("Ubah", "Ubah")
+BUTTON_RESET = Text("Reset", "Reset")
+BUTTON_DONE = Text("Selesai", "Selesai")
+BUTTON_CLEAR_EVIDENCE = Text("Hapus Semua Bukti", "Remove all evidence")
+BUTTON_BACK = Text("Kembali ke Ringkasan", "Back to the summary")
+BUTTON_YES_RESET = Text("Ya, kosongkan", "Yes, empty it")
+BUTTON_YES_CANCEL = Text("Ya, batalkan", "Yes, cancel")
+BUTTON_NO = Text("Tidak", "No")
+BUTTON_CANCEL = Text("Batal", "Cancel")
+SUMMARY = Text(
+    "<b>Ringkasan Laporan</b>\nPeriksa sekali lagi sebelum dikirim.\n\n{lines}",
+    "<b>Report summary (Ringkasan Laporan)</b>\nPlease check it before sending.\n\n{lines}",
+)
+EDIT_MENU = Text("Bagian mana yang ingin diubah?", "Which part do you want to change?")
+CURRENT_ANSWER = Text("Jawaban sekarang: {value}", "Current answer: {value}")
+CONFIRM_RESET = Text(
+    "Kosongkan semua isian dan mulai dari awal?", "Empty the whole form and start again?"
+)
+RESET_DONE = Text("Formulir sudah dikosongkan.", "The form is empty again.")
+CONFIRM_CANCEL = Text(
+    "Batalkan laporan ini? Semua isian akan dihapus.",
+    "Cancel this report? Everything you entered will be deleted.",
+)
+CANCELLED = Text(
+    "Laporan dibatalkan dan isiannya sudah dihapus. Ketik /lapor bila ingin melapor lagi.",
+    "The report was cancelled and its answers deleted. Type /lapor to report again.",
+)
+CONSENT_WHY = Text(
+    "Persetujuan ini diperlukan: tanpa bisa bertanya kepada Anda, petugas sering tidak "
+    "dapat memeriksa laporan. Kami hanya menghubungi Anda lewat chat ini, dan identitas "
+    "Anda tetap dirahasiakan.",
+    "This consent is needed: without being able to ask you, officers often cannot look "
+    "into a report. We contact you only through this chat, and your identity stays secret.",
+)
+STALE_BUTTON = Text(
+    "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
+    "That button is no longer valid. The current question:",
+)
+UNSUPPORTED = Text(
+    "Maaf, jawaban seperti itu tidak bisa dipakai di sini.",
+    "Sorry, that kind of answer can't be used here.",
+)
+USE_BUTTONS = Text(
+    "Silakan pilih salah satu tombol, atau ketik nomornya. Contoh: 1 untuk pilihan pertama.",
+    "Please choose one of the buttons, or type its number. Example: 1 for the first one.",
+)
+USE_SUMMARY_BUTTONS = Text(
+    "Silakan tekan salah satu tombol di bawah ringkasan, atau ketik namanya. "
+    "Contoh: Kirim Laporan.",
+    "Please press one of the buttons under the summary, or type its name. Example: Kirim Laporan.",
+)
+PHONE_SAVED = Text("✅ Nomor {phone} tersimpan.", "✅ Number {phone} saved.")
+OWN_NUMBER_ONLY = Text(
+    "Mohon bagikan nomor Anda sendiri, atau ketik nomornya. Contoh: 0812-3456-7890",
+    "Please share your own number, or type it. Example: 0812-3456-7890",
+)
+EVIDENCE_TAKEN = Text(
+    "✅ Bukti diterima (total {count}). Kirim lagi, atau tekan <i>Selesai</i>.",
+    "✅ Evidence received ({count} in all). Send more, or press <i>Selesai</i>.",
+)
+EVIDENCE_FULL = Text(
+    "Batas {limit} bukti sudah tercapai. Tekan <i>Selesai</i>.",
+    "The limit of {limit} items is reached. Press <i>Selesai</i>.",
+)
+EVIDENCE_DROPPED = Text(
+    "Batas {limit} bukti tercapai, jadi {count} link terakhir tidak disimpan. "
+    "Tekan <i>Selesai</i>.",
+    "The limit of {limit} items is reached, so the last {count} link(s) were not kept. "
+    "Press <i>Selesai</i>.",
+)
+EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
+
+# --- welcome, menu and commands -------------------------------------------------------------
 
 WELCOME = Text(
     "Selamat datang di <b>Whistleblowing System (WBS) BKD Provinsi NTT</b>.\n\n"
@@ -15,26 +109,34 @@ WELCOME = Text(
 MENU_REPORT = Text("Buat Laporan", "Buat Laporan")
 MENU_STATUS = Text("Cek Status", "Cek Status")
 MENU_HELP = Text("Bantuan", "Bantuan")
-HELP = Text(
-    "<b>Perintah</b>\n"
-    "/lapor – membuat atau melanjutkan laporan\n"
-    "/status – melihat laporan Anda\n"
-    "/batal – membatalkan laporan yang sedang diisi\n"
-    "/bahasa – Bahasa Indonesia / English\n"
-    "/privasi – data apa yang disimpan dan siapa yang melihatnya\n"
-    "/bantuan – pesan ini\n\n"
+HELP_TITLE = Text("<b>Perintah</b>", "<b>Commands</b>")
+HELP_FOOTER = Text(
     "Jawab pertanyaan satu per satu. Tombol juga bisa dipilih dengan mengetik namanya "
     "atau nomornya.",
-    "<b>Commands</b>\n"
-    "/lapor – start or continue a report\n"
-    "/status – your reports\n"
-    "/batal – cancel the report you are writing\n"
-    "/bahasa – Bahasa Indonesia / English\n"
-    "/privasi – what is stored and who sees it\n"
-    "/bantuan – this message\n\n"
     "Answer the questions one at a time. You can also choose a button by typing its name "
     "or its number.",
 )
+HELP_TYPED = Text(
+    "Perintah boleh diketik dengan atau tanpa garis miring, misalnya <i>lapor</i>.",
+    "Commands can be typed with or without the slash, e.g. <i>lapor</i>.",
+)
+# One line per reporter command (the table in `reporter_commands.py`): /bantuan and the
+# Telegram command menu both show these.
+CMD_START = Text("Menu awal", "The start menu")
+CMD_LAPOR = Text("Buat atau lanjutkan laporan", "Start or continue a report")
+CMD_STATUS = Text("Lihat laporan Anda", "Your reports")
+CMD_BUKTI = Text("Tambah bukti ke laporan", "Add evidence to a report")
+CMD_BALAS = Text("Jawab pertanyaan petugas", "Answer the officers' question")
+CMD_BATAL = Text("Batalkan laporan yang sedang diisi", "Cancel the report you are writing")
+CMD_BAHASA = Text("Bahasa Indonesia / English", "Bahasa Indonesia / English")
+CMD_PRIVASI = Text(
+    "Data apa yang disimpan dan siapa yang melihatnya", "What is stored and who sees it"
+)
+CMD_BANTUAN = Text("Bantuan dan daftar perintah", "Help and the list of commands")
+ARGS_CASE = Text("WBS-…", "WBS-…")
+ARGS_CASE_TEXT = Text("WBS-… jawaban", "WBS-… answer")
+LANGUAGE_ID = Text("Bahasa Indonesia", "Bahasa Indonesia")
+LANGUAGE_EN = Text("English", "English")
 PRIVACY = Text(
     "<b>Privasi</b>\n"
     "• Yang disimpan: isi laporan, bukti, dan (bila Anda isi) nama, telepon, email. "
@@ -105,7 +207,6 @@ ATTACH_START = Text(
     "Send photos, videos, documents (PDF) or links for report <b>{ticket}</b>. "
     "Press <i>Selesai</i> when done.",
 )
-ATTACH_DONE = Text("Selesai", "Selesai")
 ATTACH_TAKEN = Text(
     "✅ Bukti untuk <b>{ticket}</b> diterima dan diteruskan ke petugas. Kirim lagi, atau tekan "
     "<i>Selesai</i>.",
@@ -116,3 +217,12 @@ ATTACH_END = Text(
     "Terima kasih. Bukti untuk <b>{ticket}</b> sudah lengkap kami terima.",
     "Thank you. We have received the evidence for <b>{ticket}</b>.",
 )
+
+# --- what the channels add around the conversation ------------------------------------------
+
+SHARE_NUMBER_TELEGRAM = Text("📱 Bagikan Nomor Saya", "📱 Share my number")
+SHARE_NUMBER_WHATSAPP = Text("Bagikan Nomor Saya", "Share my number")  # as the question names it
+LIST_BUTTON = Text("Pilih", "Choose")
+LIST_SECTION = Text("Pilihan", "Options")
+MORE_OPTIONS = Text("Pilihan lainnya:", "More options:")
+CHOOSE = Text("Silakan pilih:", "Please choose:")

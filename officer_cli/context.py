@@ -11,17 +11,20 @@ import asyncio
 import getpass
 import html
 import re
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 
 from bot.settings import ConfigError, Settings, load_settings
-from conversations.cases import CASE_NAME, Actor, CaseError, CaseService
+from conversations.cases import Actor, CaseError, CaseService
 from conversations.i18n import Lang
+from conversations.tickets import CaseName, NotATicket, resolve
 from storage.database import ReportRecord, Store
 from storage.vault import KeyFileError, Vault
 
@@ -41,6 +44,11 @@ def utc_now() -> datetime:
 
 # The CLI's clock; tests replace it (`monkeypatch.setattr(context, "clock", ...)`).
 clock: Callable[[], datetime] = utc_now
+
+
+def interactive() -> bool:
+    """Whether a person is at the terminal, reading what is printed (then we ask first)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def fail(message: str, code: int = REFUSED_EXIT) -> NoReturn:
@@ -165,17 +173,23 @@ class Context:
         fail(plain(error.render(self.lang)), REFUSED_EXIT)
 
 
-async def find_case(store: Store, name: str) -> ReportRecord:
-    """A case by register number or running number; exit 2 if that is neither, 1 if missing."""
-    match = CASE_NAME.match(name.strip())
-    if match is None:
+def case_name(name: str, zone: ZoneInfo) -> CaseName:
+    """A typed case: a bare number is this year's case (in the bot's zone), as in the group."""
+    try:
+        return resolve(name, year=clock().astimezone(zone).year)
+    except NotATicket:
         fail(f"'{name}' is not a case number (example: WBS-2026-0007 or 7)", USAGE_EXIT)
-    year, number = match.groups()
-    record = (
-        await store.report(f"WBS-{year}-{int(number):04d}")
-        if year
-        else await store.report_by_number(int(number))
-    )
+
+
+async def find_case(store: Store, name: str, zone: ZoneInfo) -> ReportRecord:
+    """A case by register number or running number; exit 2 if that is neither, 1 if missing."""
+    case = case_name(name, zone)
+    record = await store.report(str(case.ticket))
     if record is None:
+        if case.bare:
+            fail(
+                f"no case {case.typed}: {case.explained} (a bare number is this year's case; "
+                f"for another year write the whole number, e.g. WBS-2025-{case.ticket.number:04d})"
+            )
         fail(f"no case {name.strip()}", REFUSED_EXIT)
     return record

@@ -20,24 +20,33 @@ from rich.table import Column, Table
 from typer.core import TyperGroup
 
 from conversations import statistics
-from conversations.alerts import esc
-from conversations.cases import G_REVEALED, Actor, CaseError, say
+from conversations.audit_actions import AuditAction, action_code
+from conversations.case_actions import ACTIONS, BY_KEY
 from conversations.statistics import compute, parse_month
-from conversations.workflow import STATE_LABELS, CaseState, Outcome
+from conversations.workflow import STATE_LABELS, CaseState
+from officer_cli import actions
 from officer_cli import context as ctx_module
 from officer_cli import export as register
 from officer_cli import purge as retention
 from officer_cli.context import USAGE_EXIT, Context, console, fail, find_case
 from officer_cli.views import case_json
 from storage.audit import AuditBreak, first_break
-from storage.database import Outgoing, StateConflict, Store
+from storage.database import Store
 
 try:  # typer ≥ 0.2x carries its own click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
 except ImportError:  # pragma: no cover - older typer on plain click
     from click.exceptions import ClickException, NoArgsIsHelpError  # type: ignore[no-redef]
 
-TEXT_LIMIT = 3000  # a question or note must fit in one chat message with its frame
+
+def table_help() -> str:
+    """Every row of the action table, with its group command: the same table as /bantuan."""
+    lines = []
+    for row in ACTIONS:
+        cli = f"`{row.cli_name}`" if row.cli else "(group only)"
+        group = f"/{row.command}" if row.command else "(terminal only)"
+        lines.append(f"- {cli} · {group} · {row.help.en}")
+    return "Case actions (the same table as the group's /bantuan):\n\n" + "\n".join(lines)
 
 
 class OfficerGroup(TyperGroup):
@@ -84,7 +93,8 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     no_args_is_help=True,
     help="WBS case officers' tool. Changes are queued and delivered by the running wbs-bot.",
-    epilog="Example: `wbs-officer --config config.toml --as 5001 cases ask 7 Kapan uang diminta?`"
+    epilog=table_help()
+    + "\n\nExample: `wbs-officer --config config.toml --as 5001 cases ask 7 Kapan uang diminta?`"
     "\n\nExit codes: 0 done; 1 no such case, refused or declined; 2 bad usage or config.",
 )
 cases = typer_app("List, inspect and act on cases (as in the officers' group).")
@@ -94,7 +104,7 @@ app.add_typer(audit, name="audit")
 identity = typer_app("Admin: the reporter's identity (audited).")
 app.add_typer(identity, name="identity")
 
-CaseArg = Annotated[str, typer.Argument(help="The case: WBS-2026-0007 or 7.", show_default=False)]
+CaseArg = Annotated[str, typer.Argument(help=actions.CASE_HELP, show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
@@ -121,34 +131,20 @@ def emit_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def words(parts: list[str], what: str) -> str:
-    text = " ".join(parts).strip()
-    if not text:
-        fail(f"{what} is empty", USAGE_EXIT)
-    if len(text) > TEXT_LIMIT:
-        fail(f"{what} is {len(text)} characters; at most {TEXT_LIMIT}", USAGE_EXIT)
-    return text
-
-
-def delivered_to(addresses: list[str], group: str) -> str:
-    """Who the queued messages are for, without ever printing a reporter's chat."""
-    names = ["reporter"] if any(a != group for a in addresses) else []
-    names += ["group"] if group in addresses else []
-    if not names:
-        return "nothing queued"
-    return f"queued for the {' and the '.join(names)} (the running wbs-bot delivers it)"
-
-
 # -- cases: reading -----------------------------------------------------------------------
 
 
-@cases.command("list")
+def read_help(key: str, more: str) -> str:
+    row = BY_KEY[key]
+    return f"{row.help.en[:1].upper()}{row.help.en[1:]} (as /{row.command} in the group). {more}"
+
+
+@cases.command("list", help=read_help("list", "Oldest first; never the reporter's identity."))
 def cases_list(
     ctx: typer.Context,
     state: Annotated[CaseState | None, typer.Option(help="Only cases in this state.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The cases, oldest first (never the reporter's identity)."""
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
@@ -175,14 +171,13 @@ def cases_list(
     console().print(table)
 
 
-@cases.command("show")
+@cases.command("show", help=read_help("show", "Never the reporter's identity."))
 def cases_show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> None:
-    """One case in full, with its history (never the reporter's identity)."""
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
     async def work(store: Store) -> dict[str, Any]:
-        record = await find_case(store, case)
+        record = await find_case(store, case, zone)
         return case_json(record, await store.history(record.ticket), zone, full=True)
 
     data = context.run(work)
@@ -206,114 +201,6 @@ def cases_show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> N
         extra = {k: v for k, v in entry.items() if k not in ("at", "actor", "action")}
         detail = f"  {json.dumps(extra, ensure_ascii=False)}" if extra else ""
         out.print(f"{entry['at']}  {entry['actor']}  {entry['action']}{detail}")
-
-
-# -- cases: acting ------------------------------------------------------------------------
-
-
-def act(context: Context, case: str, action: Any) -> tuple[str, list[str], Actor]:
-    """Run one case-service action as the `--as` officer; CaseError → one line, exit 1."""
-    group = context.group_address()
-
-    async def work(store: Store) -> tuple[str, list[str], Actor]:
-        actor = await context.actor(store)
-        record = await find_case(store, case)
-        try:
-            addresses = await action(context.cases(store), actor, record.ticket)
-        except CaseError as error:
-            context.refused(error)
-        return record.ticket, addresses, actor
-
-    ticket, addresses, actor = context.run(work)
-    return ticket, [("group" if a == group else a) for a in addresses], actor
-
-
-def report(ticket: str, what: str, actor: Actor, addresses: list[str]) -> None:
-    typer.echo(f"{ticket}: {what} (by {actor.id}); {delivered_to(addresses, 'group')}.")
-
-
-@cases.command("ask")
-def cases_ask(
-    ctx: typer.Context,
-    case: CaseArg,
-    text: Annotated[list[str], typer.Argument(help="The question for the reporter.")],
-) -> None:
-    """Send the reporter a question (state → Menunggu Kelengkapan), as /tanya does."""
-    question = words(text, "the question")
-    ticket, addresses, actor = act(
-        ctx.obj, case, lambda service, actor, ticket: service.ask(actor, ticket, question)
-    )
-    report(ticket, "question sent", actor, addresses)
-
-
-@cases.command("note")
-def cases_note(
-    ctx: typer.Context,
-    case: CaseArg,
-    text: Annotated[list[str], typer.Argument(help="The note (never shown to the reporter).")],
-) -> None:
-    """An internal note on the case, as /catat does (the group sees it, the reporter never)."""
-    note = words(text, "the note")
-    ticket, addresses, actor = act(
-        ctx.obj, case, lambda service, actor, ticket: service.note(actor, ticket, note)
-    )
-    report(ticket, "note saved", actor, addresses)
-
-
-@cases.command("assign")
-def cases_assign(
-    ctx: typer.Context,
-    case: CaseArg,
-    officer: Annotated[
-        list[str], typer.Argument(help="The officer's name, as the group knows it.")
-    ],
-) -> None:
-    """Assign the case to an officer (as /ambil, naming someone else)."""
-    name = words(officer, "the officer's name")
-    ticket, addresses, actor = act(
-        ctx.obj, case, lambda service, actor, ticket: service.assign(actor, ticket, name)
-    )
-    report(ticket, f"assigned to {name}", actor, addresses)
-
-
-@cases.command("move")
-def cases_move(
-    ctx: typer.Context,
-    case: CaseArg,
-    state: Annotated[CaseState, typer.Argument(help="The state to move to.", show_default=False)],
-    reason: Annotated[
-        str,
-        typer.Option(
-            "--reason",
-            help="Why: the question sent to the reporter (kelengkapan), the note on the call "
-            "(klarifikasi; invites no one), the summary (selesai), the reason (ditolak, "
-            "reopening) or the body it goes to (dilimpahkan).",
-            show_default=False,
-        ),
-    ],
-    outcome: Annotated[
-        Outcome | None, typer.Option(help="With selesai: terbukti or tidak_terbukti.")
-    ] = None,
-) -> None:
-    """Move the case through the one transition table (refused moves name the allowed ones).
-
-    Reopening a final case (→ telaah) is for admins."""
-    text = words([reason], "--reason")
-    if state is CaseState.CLOSED and outcome is None:
-        fail("moving to selesai needs --outcome terbukti|tidak_terbukti", USAGE_EXIT)
-    if state is not CaseState.CLOSED and outcome is not None:
-        fail("--outcome goes only with selesai", USAGE_EXIT)
-    ticket, addresses, actor = act(
-        ctx.obj,
-        case,
-        lambda service, actor, ticket: service.move(
-            actor, ticket, state, outcome=outcome, reason=text
-        ),
-    )
-    label = STATE_LABELS[state].render(ctx.obj.lang)
-    report(
-        ticket, f"moved to {label}" + (f" ({outcome.value})" if outcome else ""), actor, addresses
-    )
 
 
 # -- export and statistics ----------------------------------------------------------------
@@ -405,7 +292,7 @@ def export_register(
                 "rows": len(rows),
                 "by": actor.name,
             }
-            await store.record(ctx_module.clock(), actor.id, "export", None, detail)
+            await store.record(ctx_module.clock(), actor.id, AuditAction.EXPORT, None, detail)
         return len(rows)
 
     try:
@@ -415,13 +302,14 @@ def export_register(
     typer.echo(f"{output}: {count} case(s), {period} ({kind}); the export is in the audit log.")
 
 
-@app.command("stats")
+@app.command(
+    "stats", help=read_help("stats", "By category, service, state and outcome; median days.")
+)
 def stats_command(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option(help="YYYY-MM (default: all time).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The numbers behind /statistik: by category, service, state and outcome; median days."""
     context: Context = ctx.obj
     wanted = None
     if month is not None:
@@ -446,85 +334,6 @@ def stats_command(
         else:
             table.add_row(label, "-" if value is None else str(value))
     console().print(table)
-
-
-# -- identity -----------------------------------------------------------------------------
-
-
-def interactive() -> bool:
-    """Whether a person is at the terminal, reading what is printed (then we ask first)."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
-@identity.command("reveal")
-def identity_reveal(
-    ctx: typer.Context,
-    case: CaseArg,
-    reason: Annotated[
-        str,
-        typer.Option("--reason", help="Why the identity is needed (audited).", show_default=False),
-    ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask (for scripts).")] = False,
-) -> None:
-    """Admin: print the reporter's identity on this terminal, never anywhere else.
-
-    Written to the audit log with the reason; the group is told that it happened (not what)."""
-    context: Context = ctx.obj
-    why = words([reason], "--reason")
-    group = context.group_address()
-
-    async def check(store: Store) -> str:
-        await context.admin(store)
-        return (await find_case(store, case)).ticket
-
-    ticket = context.run(check)
-    if not yes:
-        if not interactive():
-            fail(
-                "not at a terminal: add --yes to print an identity without being asked", USAGE_EXIT
-            )
-        typer.confirm(
-            f"Print the reporter's identity of {ticket} here? This is written to the audit log",
-            abort=True,
-        )
-
-    async def reveal(store: Store) -> tuple[dict[str, Any] | None, bool]:
-        actor = await context.admin(store)
-        for _ in range(3):
-            record = await find_case(store, ticket)
-            found = await store.identity(record.ticket)
-            notice = Outgoing(
-                group,
-                say(G_REVEALED.render(context.lang, ticket=ticket, officer=esc(actor.name))),
-                "case",
-                ticket,
-            )
-            try:
-                await store.update_case(
-                    ticket,
-                    ctx_module.clock(),
-                    actor=actor.id,
-                    action="identity_revealed",
-                    detail={"reason": why, "by": actor.name, "via": "cli"},
-                    expect_state=record.state,
-                    messages=[notice],
-                )
-            except StateConflict:
-                continue  # the case moved meanwhile; the reveal does not depend on its state
-            return found, record.anonymous
-        fail(f"{ticket} keeps changing; try again")
-
-    found, anonymous = context.run(reveal)
-    if found is None:
-        typer.echo(
-            f"{ticket}: sent anonymously; no identity is stored."
-            if anonymous
-            else f"{ticket}: the identity was erased under the retention rules."
-        )
-        return
-    typer.echo(f"Identity of the reporter of {ticket} (secret, do not forward):")
-    for label, key in (("Name", "name"), ("Phone", "phone"), ("E-mail", "email")):
-        typer.echo(f"  {label}: {found.get(key) or '-'}")
 
 
 # -- retention ----------------------------------------------------------------------------
@@ -587,7 +396,7 @@ def purge_command(
     if shown.empty:
         return
     if not yes:
-        if not interactive():
+        if not ctx_module.interactive():
             fail("not at a terminal: add --yes to erase without being asked", USAGE_EXIT)
         typer.confirm("Erase all of this now? It cannot be undone", abort=True)
 
@@ -606,7 +415,7 @@ def purge_command(
         identities, drafts = await retention.carry_out(store, work, now, actor.id)
         if identities or drafts:
             detail = {"identities": identities, "drafts": drafts, "by": actor.name}
-            await store.record(now, actor.id, "purge", None, detail)
+            await store.record(now, actor.id, AuditAction.PURGE, None, detail)
         return identities, drafts
 
     identities, drafts = context.run(erase)
@@ -649,13 +458,13 @@ def audit_log(
         if case is None:
             entries = await store.audit_entries()
         else:
-            entries = await store.history((await find_case(store, case)).ticket)
+            entries = await store.history((await find_case(store, case, zone)).ticket)
         return [
             {
                 "id": e.id,
                 "at": e.at.astimezone(zone).isoformat(timespec="seconds"),
                 "actor": e.actor,
-                "action": e.action,
+                "action": action_code(e.action),
                 "ticket": e.ticket,
                 **e.detail,
             }
@@ -678,6 +487,9 @@ def audit_log(
             json.dumps(extra, ensure_ascii=False),
         )
     console().print(table)
+
+
+actions.register({"cases": cases, "identity": identity}, app)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conversations.audit_actions import action_code
 from storage.database import AuditEntry, ReportRecord
 
 EVIDENCE_KEYS = ("kind", "url", "name", "mime", "size", "sha256")
@@ -36,7 +37,7 @@ def case_json(
             {
                 "at": entry.at.astimezone(zone).isoformat(timespec="seconds"),
                 "actor": entry.actor,
-                "action": entry.action,
+                "action": action_code(entry.action),
                 **entry.detail,
             }
             for entry in history

@@ -539,14 +539,15 @@ class Store:
             rows = await cursor.fetchall()
         async with self._db.execute(
             """SELECT ticket, id, at, action FROM audit
-               WHERE action IN ('question', 'reporter_answered') ORDER BY id"""
+               WHERE action IN ('question', 'kelengkapan', 'reporter_answered', 'jawaban_pelapor')
+               ORDER BY id"""  # a question (kelengkapan) and an answer, by old and new name
         ) as cursor:
             events = await cursor.fetchall()
         questions: dict[str, list[tuple[int, datetime]]] = {}
         answers: dict[str, list[datetime]] = {}
         for event in events:
             at = datetime.fromisoformat(event["at"])
-            if event["action"] == "question":
+            if event["action"] in ("question", "kelengkapan"):
                 questions.setdefault(event["ticket"], []).append((event["id"], at))
             else:
                 answers.setdefault(event["ticket"], []).append(at)

@@ -13,10 +13,16 @@ import pytest
 from bot.app import build_app
 from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from bot.settings import Settings
+from tests.speed import mark_by_speed
 
 OFFICER_GROUP = -1001234567890
 OFFICER_ID = 5001
 ADMIN_ID = 5002
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_by_speed(items)
 
 
 def make_settings(data_dir: Path, fake: FakeTelegram, **overrides: dict[str, Any]) -> Settings:

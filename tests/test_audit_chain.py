@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator
@@ -12,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
+from conversations.audit_actions import LEGACY, AuditAction
 from conversations.cases import Actor, CaseService
 from conversations.i18n import Lang
-from conversations.workflow import Outcome
+from conversations.workflow import CaseState, Outcome
 from officer_cli.main import app as officer_app
 from storage.database import NewReport, Store
 from storage.vault import Vault
@@ -79,12 +81,12 @@ def test_an_intact_chain_verifies_and_history_lists_every_action(seeded: tuple[P
     case = json.loads(output)
     assert case["state"] == "selesai" and case["outcome"] == "tidak_terbukti"
     assert [h["action"] for h in case["history"]] == [
-        "report_submitted",
-        "taken",
-        "question",
-        "note",
-        "review",
-        "closed",
+        "baru",
+        "diambil",
+        "kelengkapan",
+        "catatan",
+        "telaah",
+        "selesai",
     ]
     assert case["history"][1]["actor"] == "5001"
     code, output = officer(config, "audit", "log", ticket, "--json")
@@ -143,3 +145,60 @@ def test_rehashing_without_the_key_is_caught(seeded: tuple[Path, str]) -> None:
             previous = forged
     code, output = officer(config, "audit", "verify")
     assert code == 1 and "audit entry 3" in output and "changed" in output
+
+
+def test_an_old_database_with_english_action_names_reads_as_state_codes(tmp_path: Path) -> None:
+    """Rows written before AuditAction keep their stored names (the chain covers them) and read
+    as today's names; their case clock still sees the old question."""
+    ticket = asyncio.run(_old_database(tmp_path))
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[storage]\ndatabase = "data/wbs.sqlite3"\n[security]\nkey_file = "data/wbs.key"\n'
+    )
+    assert officer(config, "audit", "verify") == (0, "intact: 4 entries\n")
+    code, output = officer(config, "audit", "log", ticket, "--json")
+    assert code == 0
+    assert [e["action"] for e in json.loads(output)] == [
+        "baru",
+        "diambil",
+        "kelengkapan",
+        "ditolak",
+    ]
+    assert AuditAction.read("closed") is AuditAction.CLOSED
+    assert AuditAction.read("selesai") is AuditAction.CLOSED
+    assert AuditAction.read("something_newer") is None
+    assert set(LEGACY.values()) <= set(AuditAction)
+
+
+async def _old_database(tmp_path: Path) -> str:
+    data = tmp_path / "data"
+    store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
+    now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+    report = NewReport(
+        channel="telegram",
+        address="telegram:4242",
+        lang=Lang.ID,
+        identity=None,
+        category="Penipuan",
+        service=None,
+        amount=None,
+        consent=True,
+        content={"chronology": "x" * 40},
+        evidence=[],
+    )
+    ticket, _ = await store.submit_report(report, now, 2026, lambda ticket: [])
+    for action, state in (("taken", None), ("question", "kelengkapan"), ("rejected", "ditolak")):
+        current = (await store.report(ticket)).state  # type: ignore[union-attr]
+        await store.update_case(
+            ticket,
+            now,
+            actor="5001",
+            action=action,
+            detail={"by": "Budi"},
+            expect_state=current,
+            state=None if state is None else CaseState(state),
+        )
+    (clock,) = [c for c in await store.case_clocks() if c.ticket == ticket]
+    assert len(clock.questions) == 1
+    await store.close()
+    return ticket

@@ -65,6 +65,7 @@ def count(fake: FakeTelegram, chat_id: int, text: str) -> int:
     return sum(text in m.text for m in fake.messages(chat_id))
 
 
+@pytest.mark.slow  # a dozen scheduler rounds of real seconds
 async def test_reminders_and_deadlines_arrive_once_each_across_a_restart(
     fast_bot: RunningBot, fake: FakeTelegram, reporter: Reporter
 ) -> None:

@@ -330,6 +330,7 @@ def test_ask_queues_the_question_for_the_reporter_and_tells_the_group(seeded: Se
     result = officer(seeded, "cases", "ask", "1", "Kapan", "tepatnya", "uang", "diminta?")
     assert result.exit_code == 0, result.output
     assert ticket in result.output and "queued for the reporter and the group" in result.output
+    assert "1 → WBS-2026-0001" in result.output  # a bare number: this year's case, said so
     assert state_of(seeded, 1) == "kelengkapan"
 
     to_reporter, to_group = queued(seeded)
@@ -339,7 +340,7 @@ def test_ask_queues_the_question_for_the_reporter_and_tells_the_group(seeded: Se
     assert to_group.address == GROUP and ticket in to_group.payload["text"]
     assert "Budi" in to_group.payload["text"]  # 5001's name, as the group knows them
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action, entry.ticket) == (OFFICER, "question", ticket)
+    assert (entry.actor, entry.action, entry.ticket) == (OFFICER, "kelengkapan", ticket)
     assert entry.detail == {"text": "Kapan tepatnya uang diminta?", "by": "Budi"}
     assert entry.at == NOW
 
@@ -353,7 +354,7 @@ def test_note_reaches_the_group_only_and_is_escaped(seeded: Seeded) -> None:
     assert "&lt;b&gt;cek&lt;/b&gt; [red]absensi[/red]" in message.payload["text"]
     assert "Ani" in message.payload["text"]
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action) == ("Ani", "note")
+    assert (entry.actor, entry.action) == ("Ani", "catatan")
     assert state_of(seeded, 1) == "baru"  # a note moves nothing
 
 
@@ -367,7 +368,7 @@ def test_assign_names_another_officer(seeded: Seeded) -> None:
     assert message.address == GROUP
     assert "ditugaskan kepada Ani Lestari oleh Budi" in message.payload["text"]
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action) == (OFFICER, "assigned")
+    assert (entry.actor, entry.action) == (OFFICER, "ditugaskan")
     assert entry.detail["officer"] == "Ani Lestari"
 
 
@@ -394,9 +395,9 @@ def test_moves_follow_the_one_transition_table(seeded: Seeded) -> None:
         assert [m.address for m in queued(seeded)[before:]] == addresses
     actions = [(e.actor, e.action, e.detail.get("text")) for e in audited(seeded)]
     assert actions == [
-        (OFFICER, "review", "alasan telaah"),
-        (OFFICER, "call", "alasan klarifikasi"),
-        (OFFICER, "closed", "alasan selesai"),
+        (OFFICER, "telaah", "alasan telaah"),
+        (OFFICER, "klarifikasi", "alasan klarifikasi"),
+        (OFFICER, "selesai", "alasan selesai"),
     ]
     closing = queued(seeded)[-2]
     assert (
@@ -415,7 +416,11 @@ def test_reopening_a_final_case_is_for_admins(seeded: Seeded) -> None:
     assert reopened.exit_code == 0, reopened.output
     assert state_of(seeded, 3) == "telaah"
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action, entry.detail["text"]) == (ADMIN, "reopened", "bukti baru")
+    assert (entry.actor, entry.action, entry.detail["text"]) == (
+        ADMIN,
+        "dibuka_kembali",
+        "bukti baru",
+    )
 
 
 def test_who_acts(seeded: Seeded) -> None:
@@ -448,7 +453,7 @@ def test_the_audit_chain_stays_intact_after_cli_actions(seeded: Seeded) -> None:
     verified = officer(seeded, "audit", "verify")
     assert verified.exit_code == 0 and f"intact: {seeded.audit_mark + 5} entries" in verified.output
     log = json.loads(officer(seeded, "audit", "log", "1", "--json").output)
-    assert [e["action"] for e in log][-3:] == ["question", "note", "assigned"]
+    assert [e["action"] for e in log][-3:] == ["kelengkapan", "catatan", "ditugaskan"]
 
 
 # -- never the identity ---------------------------------------------------------------------
@@ -513,7 +518,7 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
     for value in MARIA.values():
         assert value in result.output
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action, entry.ticket) == (ADMIN, "identity_revealed", ticket)
+    assert (entry.actor, entry.action, entry.ticket) == (ADMIN, "identitas_dibuka", ticket)
     assert entry.detail["reason"] == "Pemeriksaan Inspektorat" and entry.detail["via"] == "cli"
     # The group learns that it happened; the identity is queued nowhere.
     (notice,) = queued(seeded)
@@ -523,13 +528,13 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
 
     anonymous = officer(seeded, "identity", "reveal", "2", "--reason", "cek", "--yes", who=ADMIN)
     assert anonymous.exit_code == 0 and "anonymously" in anonymous.output
-    assert [e.action for e in audited(seeded)] == ["identity_revealed"] * 2
+    assert [e.action for e in audited(seeded)] == ["identitas_dibuka"] * 2
 
 
 def test_identity_reveal_asks_first_at_a_terminal(
     seeded: Seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    monkeypatch.setattr(cli_context, "interactive", lambda: True)
     args = ["identity", "reveal", "1", "--reason", "Pemeriksaan"]
     declined = officer(seeded, *args, who=ADMIN, input="n\n")
     assert declined.exit_code == 1 and "Aborted" in declined.output
@@ -614,7 +619,7 @@ def test_export_xlsx_is_the_register_cell_by_cell(seeded: Seeded, tmp_path: Path
     assert summary.column_dimensions["A"].width >= 30
 
     (entry,) = audited(seeded)
-    assert (entry.actor, entry.action, entry.ticket) == ("Ani", "export", None)
+    assert (entry.actor, entry.action, entry.ticket) == ("Ani", "ekspor", None)
     assert entry.detail == {
         "format": "xlsx",
         "from": "2026-11-01",
@@ -716,9 +721,9 @@ def test_reading_commands_print_tables(seeded: Seeded) -> None:
     for ticket in seeded.tickets:
         assert ticket in listing.output
     shown = officer(seeded, "cases", "show", "2")
-    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "closed" in shown.output
+    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "selesai" in shown.output
     log = officer(seeded, "audit", "log", "2")
-    assert log.exit_code == 0 and "question" in log.output
+    assert log.exit_code == 0 and "kelengkapan" in log.output
 
 
 def test_month_bounds() -> None:

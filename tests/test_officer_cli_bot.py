@@ -173,8 +173,8 @@ async def test_cli_writes_during_a_burst_of_reporters(
         CliRunner().invoke, officer_app, ["--config", str(config), "audit", "log", ticket, "--json"]
     )
     history = json.loads(logged.output)
-    assert [e["action"] for e in history].count("note") == 10
-    assert [e["action"] for e in history].count("question") == 10
+    assert [e["action"] for e in history].count("catatan") == 10
+    assert [e["action"] for e in history].count("kelengkapan") == 10
     verified = await asyncio.to_thread(
         CliRunner().invoke, officer_app, ["--config", str(config), "audit", "verify"]
     )

@@ -13,7 +13,6 @@ import pytest
 
 from conversations.i18n import Lang
 from officer_cli import context as cli_context
-from officer_cli import main as cli_main
 from storage.database import Store
 from storage.vault import Vault
 from tests.test_officer_cli import ADMIN, NOW, YOSEF, Seeded, audited, officer, seed
@@ -84,7 +83,7 @@ def test_dry_run_shows_what_is_due_and_changes_nothing(seeded: Seeded) -> None:
 
 def test_purge_asks_then_erases_and_audits(seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
     rejected = seeded.tickets[2]
-    monkeypatch.setattr(cli_main, "interactive", lambda: True)
+    monkeypatch.setattr(cli_context, "interactive", lambda: True)
     declined = officer(seeded, "purge", input="n\n")
     assert declined.exit_code == 1 and "Aborted" in declined.output
     assert identity_of(seeded, rejected) == (YOSEF, "telegram:4444") and drafts_left(seeded) == 3
@@ -99,7 +98,7 @@ def test_purge_asks_then_erases_and_audits(seeded: Seeded, monkeypatch: pytest.M
     assert photos == []  # the expired draft's photo went with it
     assert [(e.actor, e.action, e.ticket) for e in audited(seeded)] == [
         ("5001", "identity_erased", rejected),
-        ("5001", "purge", None),
+        ("5001", "pembersihan", None),
     ]
     assert audited(seeded)[-1].detail == {"identities": 1, "drafts": 1, "by": "Budi"}
 
@@ -122,7 +121,7 @@ def test_purge_in_a_script_needs_yes(seeded: Seeded) -> None:
     assert done.exit_code == 0, done.output
     assert [(e.actor, e.action) for e in audited(seeded)] == [
         ("Ani", "identity_erased"),
-        ("Ani", "purge"),
+        ("Ani", "pembersihan"),
     ]
 
 

@@ -63,4 +63,37 @@ async def test_the_command_menu_is_registered_for_private_chats(
 ) -> None:
     commands = fake.my_commands({"type": "all_private_chats"})
     names = [c["command"] for c in commands]
-    assert {"lapor", "status", "batal", "bahasa", "privasi", "bantuan"} <= set(names)
+    assert {"lapor", "status", "balas", "bukti", "batal", "bahasa", "privasi", "bantuan"} <= set(
+        names
+    )
+    assert commands[0] == {"command": "lapor", "description": "Buat atau lanjutkan laporan"}
+    english = fake.my_commands({"type": "all_private_chats"}, language_code="en")
+    assert [c["command"] for c in english] == names
+    assert english[0]["description"] == "Start or continue a report"
+
+
+async def test_help_lists_what_the_menu_lists(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    help_text = await reporter.answer("/bantuan", then="Perintah")
+    for command in fake.my_commands({"type": "all_private_chats"}):
+        assert f"/{command['command']}" in help_text.text
+        assert command["description"] in help_text.text
+    await reporter.answer("/menu", then="Whistleblowing System")  # an alias of /start
+
+
+async def test_a_file_over_the_download_limit_is_refused_with_the_limit(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    await reporter.answer("/lapor", then="Identitas Pelapor")
+    await reporter.choose("Lapor Anonim", then="Tindakan/Perbuatan yang Dilaporkan")
+    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
+    await reporter.answer("simpeg", then="Keluhan")
+    await reporter.answer(
+        "Sejak 1 Maret 2024 saya tidak bisa masuk ke SIMPEG, akun terkunci.", then="Link Bukti"
+    )
+    big = b"%PDF-1.4 " + b"0" * (20 * 1024 * 1024)
+    fake.send_document(reporter.user, big, file_name="besar.pdf", mime_type="application/pdf")
+    refused = await reporter.expect("terlalu besar")
+    assert "20 MB" in refused.text
+    await reporter.answer("https://drive.google.com/file/d/abc123", then="Bukti diterima (total 1)")

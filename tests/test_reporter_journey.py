@@ -132,7 +132,7 @@ async def test_officer_cli_shows_the_case_without_identity(
     assert case["anonymous"] is False and case["consent"] is True and case["amount"] == 5_000_000
     assert [e["kind"] for e in case["evidence"]] == ["photo", "link"]
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", case["created_at"])
-    assert case["history"][0]["action"] == "report_submitted"
+    assert case["history"][0]["action"] == "baru"  # the move into baru (stored as report_submitted)
 
     shown = await asyncio.to_thread(
         runner.invoke,

@@ -1137,6 +1137,7 @@ async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
     assert (await store.session(CHAT)).draft == {"step": 2}
 
 
+@pytest.mark.slow  # it waits out the store's whole busy timeout
 async def test_a_lock_held_too_long_fails_the_write_cleanly(
     store: Store, other_writer: sqlite3.Connection
 ) -> None:

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from bot.whatsapp.adapter import command_of
 from bot.whatsapp.inbound import Malformed, parse_webhook
 from bot.whatsapp.render import (
     MAX_BODY,
@@ -23,6 +22,7 @@ from bot.whatsapp.render import (
     to_whatsapp_text,
 )
 from conversations.engine import Button, Prompt
+from conversations.reporter_commands import read_typed_command
 
 
 def prompt(text: str, *labels: str, ask_contact: bool = False) -> dict[str, object]:
@@ -106,7 +106,7 @@ def test_the_phone_question_offers_the_own_number() -> None:
     ],
 )
 def test_typed_commands(typed: str, expected: tuple[str, str] | None) -> None:
-    assert command_of(typed) == expected
+    assert read_typed_command(typed) == expected
 
 
 def body(value: dict[str, object], field: str = "messages") -> bytes:

@@ -16,11 +16,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from conversations.addresses import Channel
+
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.whatsapp.channel import WhatsAppChannel
 
-CHANNEL = "whatsapp"
+CHANNEL = Channel.WHATSAPP
 
 
 def channel_for(settings: Settings, clock: Callable[[], datetime]) -> WhatsAppChannel | None:

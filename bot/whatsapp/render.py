@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conversations.i18n import Text
+from conversations import texts
+from conversations.i18n import Lang, Text
 
 MAX_TEXT = 4096  # a text message's body
 MAX_BODY = 1024  # an interactive message's body
@@ -29,11 +30,6 @@ MAX_ROW_ID = 200
 MAX_LIST_BUTTON = 20
 
 OWN_NUMBER_DATA = "wa:own_number"
-OWN_NUMBER = Text("Bagikan Nomor Saya", "Share my number")  # as the question names it
-LIST_BUTTON = Text("Pilih", "Choose")
-LIST_SECTION = Text("Pilihan", "Options")
-MORE_OPTIONS = Text("Pilihan lainnya:", "More options:")
-CHOOSE = Text("Silakan pilih:", "Please choose:")
 
 _TAGS = re.compile(r"</?([bi])>")
 
@@ -108,12 +104,12 @@ def _body_and_lead(text: str, lang: str) -> tuple[list[str], str]:
     while paragraphs and len("\n\n".join([paragraphs[-1], *tail])) <= MAX_BODY:
         tail.insert(0, paragraphs.pop())
     if not tail or not paragraphs:
-        return split_text(text), _render(CHOOSE, lang)
+        return split_text(text), _render(texts.CHOOSE, lang)
     return split_text("\n\n".join(paragraphs)), "\n\n".join(tail)
 
 
 def _render(text: Text, lang: str) -> str:
-    return text.en if lang == "en" else text.id
+    return text.render(Lang.EN if lang == Lang.EN else Lang.ID)
 
 
 def render(payload: Mapping[str, Any], *, lang: str = "id") -> list[WaMessage]:
@@ -123,7 +119,7 @@ def render(payload: Mapping[str, Any], *, lang: str = "id") -> list[WaMessage]:
         (str(label), str(data)) for row in payload.get("buttons") or [] for label, data in row
     ]
     if payload.get("ask_contact"):
-        options.insert(0, (_render(OWN_NUMBER, lang), OWN_NUMBER_DATA))
+        options.insert(0, (_render(texts.SHARE_NUMBER_WHATSAPP, lang), OWN_NUMBER_DATA))
     if not options:
         return [WaMessage("text", part) for part in split_text(text or "-")]
     lead, body = _body_and_lead(text, lang)
@@ -149,10 +145,10 @@ def render(payload: Mapping[str, Any], *, lang: str = "id") -> list[WaMessage]:
         messages.append(
             WaMessage(
                 "list",
-                body if start == 0 else _render(MORE_OPTIONS, lang),
+                body if start == 0 else _render(texts.MORE_OPTIONS, lang),
                 tuple(rows[start : start + MAX_ROWS]),
-                list_button=shorten(_render(LIST_BUTTON, lang), MAX_LIST_BUTTON),
-                section=shorten(_render(LIST_SECTION, lang), MAX_ROW_TITLE),
+                list_button=shorten(_render(texts.LIST_BUTTON, lang), MAX_LIST_BUTTON),
+                section=shorten(_render(texts.LIST_SECTION, lang), MAX_ROW_TITLE),
             )
         )
     return messages
