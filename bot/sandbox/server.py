@@ -2,7 +2,7 @@
 
 `Sandbox.start()` brings up, on 127.0.0.1 and in the running loop:
 
-1. `FakeTelegram`, the Telegram-compatible Bot API server (a free port);
+1. `BotApiServer`, the Telegram-compatible Bot API server (a free port; bot_api.py);
 2. the real bot, `build_app(settings)`, with the fake's URLs, the demo group and officers, and a
    throw-away data folder (or the one given) -- the same engine, storage, outbox and scheduler
    as `wbs-bot run`, started in `Application.run_polling`'s order;
@@ -34,7 +34,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
+from bot.sandbox.bot_api import BotApiServer
+from bot.sandbox.bot_api_types import BotMessage, Group, Person
 from bot.settings import (
     SecuritySection,
     Settings,
@@ -132,7 +133,7 @@ def fast_clock_settings(settings: Settings, factor: float = FAST_CLOCK_FACTOR) -
 
 
 def sandbox_settings(
-    base: Settings, fake: FakeTelegram, data_dir: Path, *, fast_clock: bool = False
+    base: Settings, fake: BotApiServer, data_dir: Path, *, fast_clock: bool = False
 ) -> Settings:
     """`base` (language, time zone, form, follow-ups, SLA) pointed at the fake and `data_dir`."""
     settings = base.model_copy(
@@ -230,11 +231,11 @@ class Sandbox:
         # A token made for this run: no other page or program on this computer can guess it
         # and drive the local Bot API behind the sandbox.
         token = f"{secrets.randbelow(9_000_000) + 1_000_000}:{secrets.token_urlsafe(24)}"
-        self.fake = FakeTelegram(host=HOST, token=token)
+        self.fake = BotApiServer(host=HOST, token=token)
         self.settings: Settings | None = None
         self.app: Any = None
-        self.group: FakeChat | None = None
-        self.users: dict[int, FakeUser] = {}
+        self.group: Group | None = None
+        self.users: dict[int, Person] = {}
         self.port: int | None = None
         self._temporary: Path | None = None
         self._runner: web.AppRunner | None = None
@@ -468,7 +469,7 @@ class Sandbox:
 
     # ------------------------------------------------------------------ what the page does
 
-    def _person(self, value: Any, *, in_group: bool) -> FakeUser:
+    def _person(self, value: Any, *, in_group: bool) -> Person:
         try:
             person = PEOPLE[int(value)]
         except (KeyError, TypeError, ValueError):
