@@ -32,7 +32,7 @@ CHILD = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from bot.evidence import sanitize
-from tests import evidence_samples as samples
+from tests.support import evidence_samples as samples
 
 def status_kib(field):
     with open("/proc/self/status") as handle:
@@ -58,7 +58,7 @@ print(json.dumps({"seconds": seconds, "extra_kib": max(peak - before, 0), "size"
 def make_jpeg(path: Path) -> None:
     from PIL import Image
 
-    from tests import evidence_samples as samples
+    from tests.support import evidence_samples as samples
 
     width, height = 4000, 3000
     noise = [Image.effect_noise((width, height), sigma) for sigma in (40, 55, 70)]
@@ -74,7 +74,7 @@ def make_pdf(path: Path, target: int = 20 * 1024 * 1024) -> None:
     import pikepdf
     from PIL import Image
 
-    from tests import evidence_samples as samples
+    from tests.support import evidence_samples as samples
 
     pdf = pikepdf.open(io.BytesIO(samples.pdf_with_metadata()))
     photo = io.BytesIO()

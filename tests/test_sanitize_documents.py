@@ -13,7 +13,7 @@ from lxml import etree
 from bot.evidence import sanitize
 from conversations.i18n import Lang
 from conversations.sanitizing import FileKind, Reason, Removal, Verdict
-from tests import evidence_samples as samples
+from tests.support import evidence_samples as samples
 
 pytestmark = pytest.mark.unit
 

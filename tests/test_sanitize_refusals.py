@@ -23,7 +23,7 @@ from conversations.sanitizing import (
     Verdict,
     removed_sentence,
 )
-from tests import evidence_samples as samples
+from tests.support import evidence_samples as samples
 
 pytestmark = pytest.mark.unit
 
