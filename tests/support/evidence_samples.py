@@ -1,3 +1,5 @@
+# mypy: disable-error-code="no-untyped-call"
+# (mutagen has no type hints)
 """Evidence files made here, each carrying known markers, for the sanitiser's tests.
 
 Nothing is downloaded: pictures by Pillow (EXIF written by hand, so it has a thumbnail IFD as
@@ -16,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-from mutagen.flac import FLAC, Picture
+from mutagen.flac import FLAC, Picture, VCFLACDict
 from mutagen.id3 import ID3, TIT2, TPE1, TXXX
 from mutagen.ogg import OggPage
 from PIL import Image, ImageCms, ImageDraw
@@ -630,9 +632,10 @@ def flac_with_tags(tmp: Path) -> bytes:
     )
     flac = FLAC(str(path))
     flac.add_tags()
-    assert flac.tags is not None
-    flac.tags["TITLE"] = TAG_TITLE
-    flac.tags["ARTIST"] = TAG_ARTIST
+    tags = flac.tags
+    assert isinstance(tags, VCFLACDict)
+    tags["TITLE"] = TAG_TITLE
+    tags["ARTIST"] = TAG_ARTIST
     cover = Picture()
     cover.data = thumbnail_jpeg()
     cover.mime = "image/jpeg"
