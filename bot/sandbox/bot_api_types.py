@@ -99,7 +99,7 @@ def bad_request(reason: str) -> ApiError:
 
 @dataclass
 class Person:
-    """A person on the fake Telegram."""
+    """A person on the local Telegram."""
 
     id: int
     first_name: str

@@ -110,12 +110,8 @@ class FakeTelegram(BotApiServer):
     # ------------------------------------------------------------------ people
 
     def block(self, user: FakeUser | int) -> None:
-        """The person blocks the bot: sends to their private chat get 403."""
+        """The person blocks the bot: sends to their private chat get 403 until they write again."""
         self._blocked.add(self.chats.person(user).id)
-
-    def unblock(self, user: FakeUser | int) -> None:
-        """The person unblocks the bot (writing to the bot again does this too)."""
-        self._blocked.discard(self.chats.person(user).id)
 
     def _user_message(
         self,
