@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import typer
 
 from bot import log_privacy
+from bot.ops_cli import register as register_operations
 from bot.settings import ConfigError, Settings, load_settings
 from bot.whatsapp import whatsapp_problems
 from storage.database import lost_key_problem
@@ -185,6 +186,9 @@ def sandbox(
         typer.echo(f"Configuration error in {config or 'the environment'}:\n{exc}", err=True)
         raise typer.Exit(2) from None
     _sandbox(settings, port=port, data=data, fast_clock=fast_clock)
+
+
+register_operations(cli)  # backup, restore, key export|import (bot/ops_cli.py)
 
 
 def main() -> None:
