@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from conversations import texts
 from conversations.alerts import esc
 from conversations.audit_actions import AuditAction, stored_names
 from conversations.calendar import WorkCalendar
 from conversations.engine import Prompt
 from conversations.followups import (
-    R_DRAFT_EXPIRING,
     TO_REPORTER,
     Due,
     FollowUp,
@@ -116,7 +116,7 @@ class FollowupService:
         for draft in await self.store.sessions.stale_drafts(now - (self.draft_ttl - lead)):
             expired = now >= draft.updated_at + self.draft_ttl
             if not draft.warned and draft.address is not None:
-                text = R_DRAFT_EXPIRING.render(Lang(draft.lang) if draft.lang else self.lang)
+                text = texts.DRAFT_EXPIRING.render(Lang(draft.lang) if draft.lang else self.lang)
                 message = Outgoing(draft.address, Prompt(text).to_dict(), OutboxKind.DRAFT_EXPIRY)
                 if await self.store.sessions.warn_draft(
                     draft.chat_hash, draft.updated_at, now, [message]

@@ -22,16 +22,17 @@ import typer
 from rich.console import Console
 
 from bot.settings import ConfigError, Settings, load_settings
+from conversations.addresses import Address, Channel
 from conversations.cases import Actor, CaseError, CaseService
 from conversations.i18n import Lang
 from conversations.ports import ReportRecord
 from conversations.tickets import CaseName, NotATicket, resolve
+from storage.recovery_key import key_problem
 from storage.store import Store
 from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
 
-TELEGRAM = "telegram"  # the channel of the officers' group (bot.telegram_reporter.CHANNEL)
 RESERVED_NAMES = frozenset({"pelapor", "sistem", "unknown"})  # actors the bot itself writes
 NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 TAG = re.compile(r"<[^>]+>")
@@ -107,6 +108,9 @@ class Context:
             fail(f"no database at {database}: check --config (wbs-bot creates it)", USAGE_EXIT)
         if not key_file.exists():
             fail(f"no key file at {key_file}: check --config and security.key_file", USAGE_EXIT)
+        wrong_key = key_problem(database, key_file)
+        if wrong_key:
+            fail(wrong_key, USAGE_EXIT)
 
         async def main() -> T:
             try:
@@ -152,14 +156,14 @@ class Context:
             )
         return actor
 
-    def group_address(self) -> str:
+    def group_address(self) -> Address:
         chat = self.settings.telegram.officer_chat_id
         if chat == 0:
             fail(
                 "telegram.officer_chat_id is not set: the officers' group could not be told",
                 USAGE_EXIT,
             )
-        return f"{TELEGRAM}:{chat}"
+        return Address.of(Channel.TELEGRAM, chat)  # the officers' group
 
     def cases(self, store: Store) -> CaseService:
         return CaseService(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -127,22 +126,3 @@ def statements(sql: str, rows: Sequence[Sequence[Any]]) -> Work[None]:
         db.executemany(sql, rows)
 
     return work
-
-
-def lost_key_problem(database: Path, key_file: Path) -> str | None:
-    """A database with reports but no key file: starting would make a new key, and every
-    report sealed with the old one would be unreadable. Checked before anything is created."""
-    if key_file.exists() or not database.exists():
-        return None
-    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
-        try:
-            has_reports = db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
-        except sqlite3.OperationalError:  # no reports table yet
-            return None
-    if not has_reports:
-        return None
-    return (
-        f"security.key_file: {key_file} is missing, but {database} already holds reports "
-        "sealed with a key. Restore the key file from your backup: without it those reports "
-        "cannot be read. (A new key is made only for a database without reports.)"
-    )

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.fake_telegram import FakeTelegram
 from conversations.i18n import Lang
 from conversations.ports import Outgoing
 from officer_cli import context as cli_context
@@ -26,6 +25,7 @@ from officer_cli.main import app as officer_app
 from storage.store import Store
 from storage.vault import Vault
 from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 from tests.test_many_reporters import file_quickly
 from tests.test_reporter_journey import file_identified_violation
 

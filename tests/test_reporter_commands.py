@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.fake_telegram import FakeTelegram
 from tests.conftest import Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 
 
 async def test_first_message_of_any_kind_gets_the_welcome(

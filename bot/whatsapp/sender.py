@@ -27,6 +27,7 @@ from bot.dispatcher import RetryLater, Undeliverable, WaitingForRecipient
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.render import WaMessage, render
+from conversations.addresses import Address
 from conversations.ports import Outgoing, QueuedMessage
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class WhatsAppSender:
         self._recent: OrderedDict[str, tuple[datetime, str, QueuedMessage]] = OrderedDict()
 
     async def send(self, chat_id: str, message: QueuedMessage) -> str | None:
-        address = f"{CHANNEL}:{chat_id}"
+        address = Address.of(CHANNEL, chat_id)
         now = self.clock()
         last_inbound, template_at = await self.store.whatsapp.window(address)
         if last_inbound is None or now >= last_inbound + WINDOW - WINDOW_MARGIN:
