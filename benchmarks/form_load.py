@@ -56,7 +56,7 @@ from typing import Any, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.fake_telegram import BotMessage, FakeTelegram, FakeUser  # noqa: E402
+from tests.support.fake_telegram import BotMessage, FakeTelegram, FakeUser  # noqa: E402
 
 OFFICER_GROUP = -1001234567890
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")

@@ -21,6 +21,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 from bot.dispatcher import Dispatcher
 from bot.errors import on_error
 from bot.http import AiohttpRequest
+from bot.rules import followup_rules
 from bot.settings import Settings
 from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
@@ -34,7 +35,6 @@ from conversations.case_actions import validate_actions
 from conversations.cases import CaseService
 from conversations.engine import FormEngine
 from conversations.followup_service import FollowupService
-from conversations.followups import Rules
 from conversations.form import build_form
 from conversations.i18n import Lang
 from conversations.reporter_commands import menu_commands
@@ -119,19 +119,6 @@ async def publish_reporter_commands(app: App, default: Lang) -> None:
     await app.bot.set_my_commands(menu(default), scope=scope)
     for lang in Lang:
         await app.bot.set_my_commands(menu(lang), scope=scope, language_code=lang.value)
-
-
-def followup_rules(settings: Settings) -> Rules:
-    return Rules(
-        evidence_reminder_after=settings.followup.evidence_reminder_after,
-        reminder_interval=settings.followup.reminder_interval,
-        max_reminders=settings.followup.max_reminders,
-        response_deadline=settings.followup.response_deadline,
-        acknowledge_within=settings.sla.acknowledge_within,
-        resolve_within=settings.sla.resolve_within,
-        digest_time=settings.sla.digest_time,
-        erase_identity_after=settings.privacy.erase_identity_after,
-    )
 
 
 def build_app(

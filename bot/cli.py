@@ -7,11 +7,13 @@ import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 from urllib.parse import urlparse
 
 import typer
 
+from bot import log_privacy
+from bot.ops_cli import register as register_operations
 from bot.settings import ConfigError, Settings, load_settings
 from bot.whatsapp import whatsapp_problems
 from storage.database import lost_key_problem
@@ -31,14 +33,19 @@ def _load(config: Path) -> Settings:
         raise typer.Exit(2) from None
 
 
-def configure_logging() -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
-    )
-    # httpx and the Bot API client log full URLs, which contain the bot token.
-    for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("pywa").setLevel(logging.WARNING)  # its info/debug lines quote payloads
+def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> logging.Handler:
+    """One handler on the root logger, with the privacy filter on it and on any other root
+    handler: no log line of any logger carries a person's data (bot/log_privacy.py)."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    log_privacy.install_everywhere()
+    if level > logging.DEBUG:  # their info lines are noise (and payloads) in production
+        for noisy in ("httpx", "httpcore", "telegram.ext.Updater", "apscheduler", "pywa"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    return handler
 
 
 @cli.command("check-config")
@@ -179,6 +186,9 @@ def sandbox(
         typer.echo(f"Configuration error in {config or 'the environment'}:\n{exc}", err=True)
         raise typer.Exit(2) from None
     _sandbox(settings, port=port, data=data, fast_clock=fast_clock)
+
+
+register_operations(cli)  # backup, restore, key export|import (bot/ops_cli.py)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, Mes
 from bot.dispatcher import Dispatcher
 from bot.telegram_reporter import CHANNEL, App, Handler
 from bot.telegram_text import split_html
+from conversations.addresses import Address
 from conversations.case_actions import (
     ACTIONS,
     BY_KEY,
@@ -87,7 +88,7 @@ class Roles:
             user.full_name,
             officer=officer,
             admin=user.id in self.admins,
-            private_address=f"{CHANNEL}:{user.id}",
+            private_address=Address.of(CHANNEL, user.id),
         )
 
 

@@ -1,4 +1,8 @@
-"""Reporter chats on Telegram: updates become engine events; replies leave through the outbox."""
+"""Reporter chats on Telegram: each update becomes a ReporterInput; replies go through the outbox.
+
+This module only translates (and marks pressed buttons): what an input means is decided by
+`ReportingService.receive`, the same for WhatsApp.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -26,8 +29,20 @@ from bot.errors import log_failure
 from bot.telegram_sender import raw_call
 from conversations import texts
 from conversations.addresses import Address, Channel
-from conversations.engine import Pressed, SharedContact, Typed, Unsupported
-from conversations.reporter_commands import WORDS
+from conversations.reporter_commands import ReporterCommand, read_slash_command
+from conversations.reporter_input import (
+    Chose,
+    Command,
+    Contact,
+    Content,
+    Downloaded,
+    FileTooBig,
+    Other,
+    Replied,
+    ReporterInput,
+    Said,
+    SentFile,
+)
 from conversations.reporting import ReportingService
 
 log = logging.getLogger(__name__)
@@ -54,12 +69,7 @@ class TelegramReporterChats:
     def register(self, app: App) -> None:
         # New messages only: an edited message must not answer or act a second time.
         private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-        for word, row in WORDS.items():  # the reporter commands' table, aliases included
-            handler = self._guard(self._command(row.name))
-            app.add_handler(CommandHandler(word, handler, filters=private))
-        app.add_handler(
-            MessageHandler(private & filters.COMMAND, self._guard(self._unknown_command))
-        )
+        app.add_handler(MessageHandler(private & filters.COMMAND, self._guard(self._command)))
         app.add_handler(CallbackQueryHandler(self._guard(self._pressed), pattern=r"^(?!case:)"))
         app.add_handler(MessageHandler(private & filters.CONTACT, self._guard(self._contact)))
         app.add_handler(
@@ -95,18 +105,14 @@ class TelegramReporterChats:
 
         return guarded
 
-    def _command(self, name: str) -> Handler:
-        async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            text = update.message.text if update.message is not None else None
-            args = (text or "").split(maxsplit=1)[1:]  # the text after the command, as typed
-            await self._flush(
-                await self._reporting.command(private_chat(update), name, "".join(args))
-            )
+    async def _receive(self, chat: Address, content: Content) -> None:
+        await self._flush(await self._reporting.receive(ReporterInput(chat, content)))
 
-        return run
-
-    async def _unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._flush(await self._reporting.command(private_chat(update), "bantuan"))
+    async def _command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any /command: the reporter commands' table says which (unknown ones: the help)."""
+        text = update.message.text if update.message is not None else None
+        command = read_slash_command(text or "") or (ReporterCommand.BANTUAN, "")
+        await self._receive(private_chat(update), Command(*command))
 
     async def _pressed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -122,8 +128,7 @@ class TelegramReporterChats:
                 await query.answer()
 
         async def answer() -> None:
-            chat = Address.of(CHANNEL, message.chat.id)
-            await self._flush(await self._reporting.event(chat, Pressed(data)))
+            await self._receive(Address.of(CHANNEL, message.chat.id), Chose(data))
 
         # Stopping the spinner and marking the choice are cosmetic: they run alongside the
         # answer, so the chat's next update waits for one round trip, not three.
@@ -162,34 +167,21 @@ class TelegramReporterChats:
     async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None and message.text is not None
-        chat = private_chat(update)
         replied = message.reply_to_message
+        quoted = None
         if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
-            relayed = await self._reporting.reply(
-                chat,
-                message.text,
-                replied_id=str(replied.message_id),
-                replied_text=replied.text or replied.caption,
-            )
-            if relayed is not None:
-                await self._flush(relayed)
-                return
-        await self._flush(await self._reporting.event(chat, Typed(message.text)))
+            quoted = Replied(str(replied.message_id), replied.text or replied.caption)
+        await self._receive(private_chat(update), Said(message.text, quoted))
 
     async def _contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None and message.contact is not None
         own = message.from_user is not None and message.contact.user_id == message.from_user.id
-        event = SharedContact(message.contact.phone_number, own)
-        await self._flush(await self._reporting.event(private_chat(update), event))
+        await self._receive(private_chat(update), Contact(message.contact.phone_number, own))
 
     async def _file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None
-        chat = private_chat(update)
-        if not await self._reporting.expects_files(chat):
-            await self._flush(await self._reporting.event(chat, Unsupported()))
-            return
         media: PhotoSize | Video | Document
         name: str | None
         mime: str | None
@@ -202,12 +194,15 @@ class TelegramReporterChats:
             assert message.document is not None
             kind, media = "document", message.document
             name, mime = message.document.file_name, message.document.mime_type
-        if (media.file_size or 0) > DOWNLOAD_LIMIT:
-            await self._flush(await self._reporting.say(chat, texts.FILE_TOO_BIG, limit=20))
-            return
-        telegram_file = await media.get_file()
-        data = bytes(await telegram_file.download_as_bytearray())
-        await self._flush(await self._reporting.attach(chat, kind, data, name=name, mime=mime))
+
+        async def download() -> Downloaded:
+            if (media.file_size or 0) > DOWNLOAD_LIMIT:
+                raise FileTooBig
+            telegram_file = await media.get_file()
+            return Downloaded(bytes(await telegram_file.download_as_bytearray()))
+
+        limit_mb = DOWNLOAD_LIMIT // (1024 * 1024)
+        await self._receive(private_chat(update), SentFile(kind, name, mime, limit_mb, download))
 
     async def _other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._flush(await self._reporting.event(private_chat(update), Unsupported()))
+        await self._receive(private_chat(update), Other())

@@ -28,7 +28,7 @@ class Address(str):
 
     def __new__(cls, text: str) -> Address:
         channel, sep, chat_id = str(text).partition(":")
-        if not sep or not chat_id or chat_id != chat_id.strip():
+        if not sep or not chat_id:
             raise AddressError(f"not a chat address (channel:chat): {text!r}")
         if channel not in _CHANNELS:
             raise AddressError(f"unknown channel {channel!r}")

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from conversations import texts
 from conversations.alerts import esc
 from conversations.calendar import WorkCalendar
 from conversations.engine import Prompt
 from conversations.followups import (
-    R_DRAFT_EXPIRING,
     TO_REPORTER,
     CaseClock,
     Due,
@@ -106,7 +106,7 @@ class FollowupService:
         for draft in await self.store.stale_drafts(now - (self.draft_ttl - lead)):
             expired = now >= draft.updated_at + self.draft_ttl
             if not draft.warned and draft.address is not None:
-                text = R_DRAFT_EXPIRING.render(draft.lang or self.lang)
+                text = texts.DRAFT_EXPIRING.render(draft.lang or self.lang)
                 message = Outgoing(draft.address, Prompt(text).to_dict(), OutboxKind.DRAFT_EXPIRY)
                 if await self.store.warn_draft(draft.chat_hash, draft.updated_at, now, [message]):
                     addresses.add(draft.address)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 
+from conversations import texts
 from conversations.calendar import WorkCalendar
 from conversations.i18n import Lang, Text
 from conversations.workflow import FINAL_STATES, CaseState
@@ -177,20 +178,8 @@ def _digest(scan: Scan, waiting: list[str], overdue: list[str]) -> None:
     )
 
 
-# --- what people read ----------------------------------------------------------------------
+# --- what the group reads (the reporter's reminders are in conversations.texts) ----------
 
-R_EVIDENCE = Text(
-    "📎 Laporan <b>{ticket}</b> belum disertai bukti. Bila Anda punya foto, dokumen atau link "
-    "pendukung, kirim dengan <i>/bukti {ticket}</i>. Bukti membantu petugas menindaklanjuti.",
-    "📎 Report <b>{ticket}</b> has no evidence yet. If you have photos, documents or links, "
-    "send them with <i>/bukti {ticket}</i>. Evidence helps the officers act.",
-)
-R_QUESTION_REMINDER = Text(
-    "⏰ Pengingat ({number}): petugas WBS masih menunggu jawaban Anda tentang laporan "
-    "<b>{ticket}</b>. Balas pesan pertanyaannya, atau ketik <i>/balas {ticket} jawaban Anda</i>.",
-    "⏰ Reminder ({number}): the WBS officers are still waiting for your answer on report "
-    "<b>{ticket}</b>. Reply to the question, or type <i>/balas {ticket} your answer</i>.",
-)
 G_NO_RESPONSE = Text(
     "🚩 <b>{ticket}</b>: pelapor tidak merespons pertanyaan. Mohon diputuskan: telaah dengan "
     "data yang ada, tolak, atau limpahkan.",
@@ -213,12 +202,6 @@ G_SLA_OVERDUE = Text(
 G_DIGEST = Text("📋 <b>Ringkasan harian WBS</b>\n{lines}", "📋 <b>WBS daily digest</b>\n{lines}")
 G_DIGEST_OVERDUE = Text("Lewat batas waktu: {tickets}", "Overdue: {tickets}")
 G_DIGEST_WAITING = Text("Menunggu tindakan: {tickets}", "Waiting: {tickets}")
-R_DRAFT_EXPIRING = Text(
-    "Laporan Anda yang belum dikirim akan dihapus otomatis besok karena lama tidak dilanjutkan. "
-    "Ketik /lapor untuk melanjutkan dan mengirimnya.",
-    "Your unsent report will be deleted tomorrow because it has not been continued. "
-    "Type /lapor to continue and send it.",
-)
 
 
 def render(followup: FollowUp, lang: Lang, *, due: str = "") -> str:
@@ -231,8 +214,8 @@ def render(followup: FollowUp, lang: Lang, *, due: str = "") -> str:
             lines.append(G_DIGEST_WAITING.render(lang, tickets=", ".join(followup.tickets)))
         return G_DIGEST.render(lang, lines="\n".join(lines))
     template = {
-        Due.EVIDENCE_REMINDER: R_EVIDENCE,
-        Due.QUESTION_REMINDER: R_QUESTION_REMINDER,
+        Due.EVIDENCE_REMINDER: texts.REMIND_EVIDENCE,
+        Due.QUESTION_REMINDER: texts.REMIND_QUESTION,
         Due.NO_RESPONSE: G_NO_RESPONSE,
         Due.NOT_ACKNOWLEDGED: G_NOT_ACKNOWLEDGED,
         Due.SLA_WARNING: G_SLA_WARNING,

@@ -1,7 +1,8 @@
 """Bilingual texts: Bahasa Indonesia first, English through /bahasa.
 
-A `Text` is defined next to the rule or field that uses it, so the wording and the logic it
-explains live together; `render` picks the reader's language.
+Sentences live in two catalogues, by reader: `conversations.texts` (the reporter) and
+`conversations.officer_texts` (the case officers); the rows of a table (a form field's
+label, a case action's help) carry their own. `render` picks the reader's language.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Each parser is a plain `str -> value` function. The form engine calls it on the 
 answer; on `ParseError` it shows the error (short Indonesian text with an example, English
 through /bahasa) and asks the same question again. Nothing here does I/O.
 
-The error texts are sent as Telegram HTML, so any piece of the reporter's input or of the
+The error texts live in the reporter's catalogue (`conversations.texts`, "why an answer is
+refused"); they are sent as Telegram HTML, so any piece of the reporter's input or of the
 configuration that is echoed back in a message is HTML-escaped here.
 """
 
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from conversations import texts
 from conversations.i18n import Lang, Text
 
 __all__ = [
@@ -72,22 +74,6 @@ def _escape(value: str) -> str:
 NAME_MIN_LEN = 2
 NAME_MAX_LEN = 100
 
-NAME_TOO_SHORT = Text(
-    id="Nama terlalu pendek, minimal {min_len} huruf. Contoh: Maria Goreti Bria",
-    en="That name is too short, at least {min_len} letters. Example: Maria Goreti Bria",
-)
-NAME_TOO_LONG = Text(
-    id="Nama terlalu panjang: maksimal {max_len} karakter, Anda menulis {count}. "
-    "Contoh: Maria Goreti Bria",
-    en="That name is too long: at most {max_len} characters, you wrote {count}. "
-    "Example: Maria Goreti Bria",
-)
-NAME_BAD_CHARS = Text(
-    id="Nama hanya boleh berisi huruf, spasi, dan tanda . ' - (tanpa angka atau simbol). "
-    "Contoh: Yohanes D. Bria",
-    en="A name may only contain letters, spaces and . ' - (no digits or symbols). "
-    "Example: Yohanes D. Bria",
-)
 
 # Typographic apostrophes and dashes that phones insert on their own.
 _NAME_FOLD = str.maketrans(
@@ -116,24 +102,16 @@ def person_name(text: str) -> str:
     """
     name = " ".join(unicodedata.normalize("NFC", text).translate(_NAME_FOLD).split())
     if len(name) > NAME_MAX_LEN:
-        raise ParseError(NAME_TOO_LONG, max_len=NAME_MAX_LEN, count=len(name))
+        raise ParseError(texts.NAME_TOO_LONG, max_len=NAME_MAX_LEN, count=len(name))
     if any(not (_is_letter(c) or c in " .'-") for c in name):
-        raise ParseError(NAME_BAD_CHARS)
+        raise ParseError(texts.NAME_BAD_CHARS)
     if len(name) < NAME_MIN_LEN or sum(c.isalpha() for c in name) < NAME_MIN_LEN:
-        raise ParseError(NAME_TOO_SHORT, min_len=NAME_MIN_LEN)
+        raise ParseError(texts.NAME_TOO_SHORT, min_len=NAME_MIN_LEN)
     return name
 
 
 # -- phone -------------------------------------------------------------------------------
 
-PHONE_INVALID = Text(
-    id="Nomor telepon belum benar. Contoh: 0812-3456-7890 atau +62 812 3456 7890",
-    en="That phone number doesn't look right. Example: 0812-3456-7890 or +62 812 3456 7890",
-)
-PHONE_FOREIGN = Text(
-    id="Mohon gunakan nomor Indonesia (+62). Contoh: 0812-3456-7890 atau +62 812 3456 7890",
-    en="Please use an Indonesian number (+62). Example: 0812-3456-7890 or +62 812 3456 7890",
-)
 
 # Digits and the punctuation people put between them; letters would let the library read
 # "vanity" numbers (0812-CALL-ME) or extensions, which a reporter never means.
@@ -155,7 +133,7 @@ def phone(text: str) -> str:
     """
     raw = text.strip()
     if not _PHONE_CHARS.fullmatch(raw):
-        raise ParseError(PHONE_INVALID)
+        raise ParseError(texts.PHONE_INVALID)
     digits = re.sub(r"\D", "", raw)
     number = None
     if not raw.startswith("+") and digits.startswith("62"):
@@ -165,20 +143,15 @@ def phone(text: str) -> str:
     if number is None:
         number = _parse_phone(raw)
     if number is None:
-        raise ParseError(PHONE_INVALID)
+        raise ParseError(texts.PHONE_INVALID)
     if number.country_code != 62:
-        raise ParseError(PHONE_FOREIGN)
+        raise ParseError(texts.PHONE_FOREIGN)
     if not phonenumbers.is_valid_number(number):
-        raise ParseError(PHONE_INVALID)
+        raise ParseError(texts.PHONE_INVALID)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 # -- e-mail ------------------------------------------------------------------------------
-
-EMAIL_INVALID = Text(
-    id="Alamat email belum benar. Contoh: nama@gmail.com",
-    en="That e-mail address doesn't look right. Example: name@gmail.com",
-)
 
 
 def email(text: str) -> str:
@@ -189,32 +162,11 @@ def email(text: str) -> str:
     try:
         checked = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
-        raise ParseError(EMAIL_INVALID) from None
+        raise ParseError(texts.EMAIL_INVALID) from None
     return checked.normalized.lower()
 
 
 # -- free text ---------------------------------------------------------------------------
-
-TEXT_TOO_SHORT = Text(
-    id="Jawaban terlalu pendek: minimal {min_len} karakter, Anda menulis {count}. "
-    "Contoh: {example}",
-    en="That answer is too short: at least {min_len} characters, you wrote {count}. "
-    "Example: {example}",
-)
-TEXT_TOO_LONG = Text(
-    id="Jawaban terlalu panjang: maksimal {max_len} karakter, Anda menulis {count}. "
-    "Mohon diringkas. Contoh: {example}",
-    en="That answer is too long: at most {max_len} characters, you wrote {count}. "
-    "Please shorten it. Example: {example}",
-)
-TEXT_NO_CONTENT = Text(
-    id="Jawaban harus berisi huruf atau angka. Contoh: {example}",
-    en="The answer needs letters or digits. Example: {example}",
-)
-TEXT_EXAMPLE = Text(
-    id="Pada 12 Maret 2024 petugas loket meminta uang Rp 500.000 untuk mempercepat berkas.",
-    en="On 12 March 2024 a counter officer asked for Rp 500.000 to speed up a file.",
-)
 
 
 def _with_example(message: Text, example: Text) -> Text:
@@ -226,7 +178,7 @@ def _with_example(message: Text, example: Text) -> Text:
     return Text(id=fill(message.id, example.id), en=fill(message.en, example.en))
 
 
-def text(min_len: int, max_len: int, *, example: Text = TEXT_EXAMPLE) -> Parser[str]:
+def text(min_len: int, max_len: int, *, example: Text = texts.TEXT_EXAMPLE) -> Parser[str]:
     """A parser for free text of `min_len`..`max_len` characters (outer whitespace removed).
 
     Line breaks inside are kept: a chronology is easier to read in paragraphs. The error
@@ -235,9 +187,9 @@ def text(min_len: int, max_len: int, *, example: Text = TEXT_EXAMPLE) -> Parser[
     """
     if not 0 <= min_len <= max_len:
         raise ValueError(f"text(): need 0 <= min_len <= max_len, got {min_len}, {max_len}")
-    too_short = _with_example(TEXT_TOO_SHORT, example)
-    too_long = _with_example(TEXT_TOO_LONG, example)
-    no_content = _with_example(TEXT_NO_CONTENT, example)
+    too_short = _with_example(texts.TEXT_TOO_SHORT, example)
+    too_long = _with_example(texts.TEXT_TOO_LONG, example)
+    no_content = _with_example(texts.TEXT_NO_CONTENT, example)
 
     def parse_text(answer: str) -> str:
         value = answer.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -260,22 +212,6 @@ def text(min_len: int, max_len: int, *, example: Text = TEXT_EXAMPLE) -> Parser[
 
 AMOUNT_MAX = 10**15
 
-AMOUNT_INVALID = Text(
-    id="Nominal belum bisa dibaca. Tulis angka rupiah. Contoh: 5.000.000 atau 5 juta",
-    en="I couldn't read that amount. Please write rupiah in digits. Example: 5.000.000 or 5 juta",
-)
-AMOUNT_NEGATIVE = Text(
-    id="Nominal tidak boleh negatif. Contoh: 5.000.000 atau 0",
-    en="The amount cannot be negative. Example: 5.000.000 or 0",
-)
-AMOUNT_FRACTION = Text(
-    id="Nominal harus rupiah utuh, tanpa sen. Contoh: 1.500.000 atau 1,5 juta",
-    en="Please give whole rupiah, no cents. Example: 1.500.000 or 1,5 juta",
-)
-AMOUNT_TOO_LARGE = Text(
-    id="Nominal terlalu besar. Contoh: 5.000.000 atau 1,2 miliar",
-    en="That amount is too large. Example: 5.000.000 or 1,2 miliar",
-)
 
 # Indonesian first; "m" and "t" are the Indonesian miliar and triliun (as in "Rp 1,2 M").
 # fmt: off
@@ -339,41 +275,41 @@ def amount(text: str) -> int:
     """
     s = text.strip().lower().translate(_MINUS)
     if len(s) > 100:
-        raise ParseError(AMOUNT_INVALID)
+        raise ParseError(texts.AMOUNT_INVALID)
     s = _APPROX.sub("", s)
     s = _CURRENCY.sub(" ", s).strip()
     s = re.sub(r"[.,]?-+$", "", s).strip(" .")  # "Rp 5.000.000,-", a final full stop
     if s.startswith(("-", "minus")):
-        raise ParseError(AMOUNT_NEGATIVE)
+        raise ParseError(texts.AMOUNT_NEGATIVE)
     terms: list[tuple[Fraction, int | None]] = []
     pos = 0
     while pos < len(s):
         match = _AMOUNT_TERM.match(s, pos)
         if match is None or match.end() == pos:
-            raise ParseError(AMOUNT_INVALID)
+            raise ParseError(texts.AMOUNT_INVALID)
         mult = match["mult"]
         multiplier = _MULTIPLIERS[mult] if mult else None
         value = _decimal(match["num"], multiplier is not None)
         if value is None:
-            raise ParseError(AMOUNT_INVALID)
+            raise ParseError(texts.AMOUNT_INVALID)
         terms.append((value, multiplier))
         pos = match.end()
     if not terms:
-        raise ParseError(AMOUNT_INVALID)
+        raise ParseError(texts.AMOUNT_INVALID)
     total = Fraction(0)
     previous: int | None = None
     for index, (value, multiplier) in enumerate(terms):
         if multiplier is None and index < len(terms) - 1:
-            raise ParseError(AMOUNT_INVALID)  # "5 2 juta"
+            raise ParseError(texts.AMOUNT_INVALID)  # "5 2 juta"
         scale = multiplier or 1
         if previous is not None and (scale >= previous or value * scale >= previous):
-            raise ParseError(AMOUNT_INVALID)  # "500 ribu 2 juta", "1 juta 2.000.000"
+            raise ParseError(texts.AMOUNT_INVALID)  # "500 ribu 2 juta", "1 juta 2.000.000"
         total += value * scale
         previous = scale
     if total > AMOUNT_MAX:
-        raise ParseError(AMOUNT_TOO_LARGE)
+        raise ParseError(texts.AMOUNT_TOO_LARGE)
     if total.denominator != 1:
-        raise ParseError(AMOUNT_FRACTION)
+        raise ParseError(texts.AMOUNT_FRACTION)
     return int(total)
 
 
@@ -423,35 +359,6 @@ class IncidentTime:
             precision=Precision(d["precision"]),
         )
 
-
-TIME_INVALID = Text(
-    id="Waktu kejadian belum bisa dibaca. Contoh: 12/03/2024, 12 Maret 2024, Maret 2024, "
-    "atau Januari - Maret 2024",
-    en="I couldn't read that date. Example: 12/03/2024, 12 March 2024, March 2024, "
-    "or January - March 2024",
-)
-TIME_NEED_YEAR = Text(
-    id="Mohon tulis juga tahunnya. Contoh: 12 Maret 2024 atau Januari - Maret 2024",
-    en="Please add the year. Example: 12 March 2024 or January - March 2024",
-)
-TIME_IMPOSSIBLE = Text(
-    id="Tanggal itu tidak ada di kalender. Contoh: 29/02/2024 atau 31/03/2024",
-    en="That date does not exist. Example: 29/02/2024 or 31/03/2024",
-)
-TIME_BAD_YEAR = Text(
-    id="Tahun {year} sepertinya salah ketik. Contoh: 12/03/2024",
-    en="The year {year} looks like a typo. Example: 12/03/2024",
-)
-TIME_FUTURE = Text(
-    id="Waktu kejadian tidak boleh setelah hari ini ({today}). Contoh: 12/03/2024",
-    en="The incident cannot be after today ({today}). Example: 12/03/2024",
-)
-TIME_REVERSED = Text(
-    id="Akhir periode lebih awal dari awalnya. Tulis yang lebih awal dulu. "
-    "Contoh: Januari - Maret 2024",
-    en="The period ends before it starts. Put the earlier date first. "
-    "Example: January - March 2024",
-)
 
 # fmt: off
 _MONTHS: dict[str, int] = {
@@ -552,18 +459,18 @@ def _span(point: _Point) -> tuple[date, date, Precision]:
     year = point.year
     assert year is not None
     if year < MIN_YEAR:
-        raise ParseError(TIME_BAD_YEAR, year=year)
+        raise ParseError(texts.TIME_BAD_YEAR, year=year)
     if point.month is None:
         return date(year, 1, 1), date(year, 12, 31), Precision.PERIOD
     if not 1 <= point.month <= 12:
-        raise ParseError(TIME_IMPOSSIBLE)
+        raise ParseError(texts.TIME_IMPOSSIBLE)
     if point.day is None:
         last = calendar.monthrange(year, point.month)[1]
         return date(year, point.month, 1), date(year, point.month, last), Precision.MONTH
     try:
         day = date(year, point.month, point.day)
     except ValueError:
-        raise ParseError(TIME_IMPOSSIBLE) from None
+        raise ParseError(texts.TIME_IMPOSSIBLE) from None
     return day, day, Precision.DAY
 
 
@@ -575,21 +482,21 @@ def _range(left: _Point, right: _Point) -> tuple[date, date, Precision]:
     """
     if right.year is None:
         if left.year is None:
-            raise ParseError(TIME_NEED_YEAR)
+            raise ParseError(texts.TIME_NEED_YEAR)
         if right.month is None and (right.day is None or left.month is None):
-            raise ParseError(TIME_INVALID)
+            raise ParseError(texts.TIME_INVALID)
         right = _Point(right.day, right.month or left.month, left.year)
     borrowed_year = left.year is None and left.month is not None
     if left.year is None:
         if left.month is None and (left.day is None or right.day is None or right.month is None):
-            raise ParseError(TIME_INVALID)  # "12 - Maret 2024", "12 - 2024"
+            raise ParseError(texts.TIME_INVALID)  # "12 - Maret 2024", "12 - 2024"
         left = _Point(left.day, left.month or right.month, right.year)
     start, start_end, start_precision = _span(left)
     end_start, end, _ = _span(right)
     if start > end and borrowed_year and left.year is not None:
         start, start_end, start_precision = _span(_Point(left.day, left.month, left.year - 1))
     if start > end:
-        raise ParseError(TIME_REVERSED)
+        raise ParseError(texts.TIME_REVERSED)
     if (start, start_end) == (end_start, end):
         return start, end, start_precision
     return start, end, Precision.PERIOD
@@ -626,7 +533,7 @@ def _read_time(s: str, today: date) -> tuple[date, date, Precision]:
     single = _match_point(s)
     if single is not None:
         if single.year is None:
-            raise ParseError(TIME_NEED_YEAR)
+            raise ParseError(texts.TIME_NEED_YEAR)
         start, end, precision = _span(single)
         if since:
             return start, max(start, today), Precision.PERIOD
@@ -642,13 +549,13 @@ def _read_time(s: str, today: date) -> tuple[date, date, Precision]:
             continue
         if right_text in _WORDS_NOW:
             if left.year is None:
-                raise ParseError(TIME_NEED_YEAR)
+                raise ParseError(texts.TIME_NEED_YEAR)
             start = _span(left)[0]
             return start, max(start, today), Precision.PERIOD
         right = _match_point(right_text)
         if right is not None:
             return _range(left, right)
-    raise ParseError(TIME_INVALID)
+    raise ParseError(texts.TIME_INVALID)
 
 
 def incident_time(text: str, *, today: date | None = None) -> IncidentTime:
@@ -663,25 +570,15 @@ def incident_time(text: str, *, today: date | None = None) -> IncidentTime:
     typed = text.strip()
     today = today or _today()
     if not typed or len(typed) > 100:
-        raise ParseError(TIME_INVALID)
+        raise ParseError(texts.TIME_INVALID)
     start, end, precision = _read_time(_normalise_time(typed), today)
     if start > today:
-        raise ParseError(TIME_FUTURE, today=today.strftime("%d/%m/%Y"))
+        raise ParseError(texts.TIME_FUTURE, today=today.strftime("%d/%m/%Y"))
     return IncidentTime(text=typed, start=start, end=end, precision=precision)
 
 
 # -- links -------------------------------------------------------------------------------
 
-LINKS_NONE = Text(
-    id="Belum ada link yang terbaca. Kirim link lengkap. "
-    "Contoh: https://drive.google.com/file/d/abc123",
-    en="I found no link. Please send the full link. "
-    "Example: https://drive.google.com/file/d/abc123",
-)
-LINK_INVALID = Text(
-    id="Link {link} belum lengkap. Contoh: https://drive.google.com/file/d/abc123",
-    en="The link {link} is incomplete. Example: https://drive.google.com/file/d/abc123",
-)
 
 _HOST = r"(?:[\w-]+\.)+[^\W\d_]{2,}"  # at least one dot, a top-level domain of letters
 _LINK_START = re.compile(rf"(?i)https?://|www\.|{_HOST}(?::\d+)?/")
@@ -742,20 +639,16 @@ def links(text: str) -> list[str]:
             link = _clean_link(candidate)
             if link is None:
                 shown = candidate if len(candidate) <= 60 else candidate[:57] + "..."
-                raise ParseError(LINK_INVALID, link=_escape(shown))
+                raise ParseError(texts.LINK_INVALID, link=_escape(shown))
             if link not in found:
                 found.append(link)
     if not found:
-        raise ParseError(LINKS_NONE)
+        raise ParseError(texts.LINKS_NONE)
     return found
 
 
 # -- choices -----------------------------------------------------------------------------
 
-CHOICE_INVALID = Text(
-    id="Pilihan belum dikenali. Ketik nomor atau nama pilihan. Contoh: 1 atau {first}\n{options}",
-    en="I didn't recognise that choice. Type its number or name. Example: 1 or {first}\n{options}",
-)
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 _NUMBER = re.compile(r"[(#]?\s*(\d{1,3})\s*[.)]?")  # "2", "2.", "(2)", "#2", not "-2"
@@ -790,4 +683,4 @@ def choose(text: str, options: Sequence[str]) -> str:
         if len(loose) == 1:
             return loose[0]
     numbered = "\n".join(f"{n}. {_escape(option)}" for n, option in enumerate(options, 1))
-    raise ParseError(CHOICE_INVALID, first=_escape(options[0]), options=numbered)
+    raise ParseError(texts.CHOICE_INVALID, first=_escape(options[0]), options=numbered)

@@ -1,14 +1,16 @@
 """The reporter's side, for any channel: commands, form answers, files, submission.
 
-Each call loads the chat's session, runs the engine, and saves the new draft together with
-the replies (queued in the outbox) in one transaction. It returns the addresses whose queue
-the caller should deliver now; if that fails, the dispatcher retries later.
+Both channels hand over what a reporter sent as a `ReporterInput`; `receive` is the one
+entry point. Each call loads the chat's session, runs the engine, and saves the new draft
+together with the replies (queued in the outbox) in one transaction. It returns the
+addresses whose queue the caller should deliver now; if that fails, the dispatcher retries
+later.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,14 +27,32 @@ from conversations.engine import (
     FormEngine,
     Pressed,
     Prompt,
+    SharedContact,
     Step,
     Typed,
+    Unsupported,
     is_anonymous,
 )
 from conversations.form import FieldId
 from conversations.i18n import Lang, Text
 from conversations.outbox_kinds import OutboxKind
-from conversations.reporter_commands import help_text
+from conversations.reporter_commands import (
+    COMMANDS,
+    CommandTableError,
+    ReporterCommand,
+    command_named,
+    help_text,
+)
+from conversations.reporter_input import (
+    Chose,
+    Command,
+    Contact,
+    FileTooBig,
+    Replied,
+    ReporterInput,
+    Said,
+    SentFile,
+)
 from conversations.workflow import STATE_LABELS
 from storage.database import NewReport, Outgoing, Store
 
@@ -49,6 +69,9 @@ CONTENT_FIELDS = (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+CommandRun = Callable[[Address, Lang, Draft | None], Awaitable[list[str]]]
 
 
 def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
@@ -74,38 +97,91 @@ class ReportingService:
         self.zone = zone
         self.default_lang = default_lang
         self.clock = clock
+        self._commands = self._command_handlers()
+
+    # -- the one entry point -----------------------------------------------------------
+
+    async def receive(self, received: ReporterInput) -> list[str]:
+        """Whatever a reporter sent, on any channel; returns the addresses to deliver to."""
+        chat, content = received.sender, received.content
+        if isinstance(content, Command):
+            return await self._command(chat, content.name, content.args)
+        if isinstance(content, Said):
+            if content.replied is not None:
+                relayed = await self._reply(chat, content.text, content.replied)
+                if relayed is not None:
+                    return relayed
+            if content.after_wait and not await self._busy(chat):
+                # What waited for the reporter to write is the answer: a welcome menu on
+                # top would only be noise.
+                return []
+            return await self._event(chat, Typed(content.text))
+        if isinstance(content, Chose):
+            return await self._event(chat, Pressed(content.data))
+        if isinstance(content, Contact):
+            return await self._event(chat, SharedContact(content.phone, content.own))
+        if isinstance(content, SentFile):
+            return await self._file(chat, content)
+        return await self._event(chat, Unsupported())
 
     # -- commands ---------------------------------------------------------------------
 
-    async def command(self, chat: Address, name: str, args: str = "") -> list[str]:
-        """A reporter command (`start`, `lapor`, `status`, …); unknown ones get the help."""
+    async def _command(self, chat: Address, name: str, args: str = "") -> list[str]:
+        """A reporter command of the table (by name or alias); unknown ones get the help."""
+        command = command_named(name) or ReporterCommand.BANTUAN
         session = await self.store.session(chat)
         lang = session.lang or self.default_lang
-        draft = Draft.from_dict(session.draft) if session.draft else None
-        if name in ("balas", "bukti"):
-            return await self._case_command(chat, lang, name, args)
+        if command in (ReporterCommand.BALAS, ReporterCommand.BUKTI):
+            return await self._case_command(chat, lang, command, args)
         if session.attach_ticket is not None:  # any other command ends adding evidence
             await self.store.set_attach_ticket(chat, None)
-        if name == "lapor":
-            return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
-        if name == "batal":
-            if draft is None:
-                return await self._say(chat, lang, Prompt(texts.NO_DRAFT.render(lang)))
-            return await self._apply(chat, draft, self.engine.cancel(draft, lang), lang)
-        if name == "status":
-            return await self._say(chat, lang, await self._status(chat, lang, draft))
-        if name == "bahasa":
-            buttons = (
-                (
-                    Button(texts.LANGUAGE_ID.render(lang), "lang:id"),
-                    Button(texts.LANGUAGE_EN.render(lang), "lang:en"),
-                ),
-            )
-            return await self._say(chat, lang, Prompt(texts.LANGUAGE_ASK.render(lang), buttons))
-        if name == "privasi":
-            return await self._say(chat, lang, Prompt(texts.PRIVACY.render(lang)))
-        if name == "start":
-            return await self._say(chat, lang, self._welcome(lang))
+        draft = Draft.from_dict(session.draft) if session.draft else None
+        return await self._commands[command](chat, lang, draft)
+
+    def _command_handlers(self) -> dict[ReporterCommand, CommandRun]:
+        """The handler of each row of the reporter commands' table (checked at start)."""
+        handlers: dict[ReporterCommand, CommandRun] = {
+            ReporterCommand.START: self._start,
+            ReporterCommand.LAPOR: self._lapor,
+            ReporterCommand.STATUS: self._show_status,
+            ReporterCommand.BATAL: self._batal,
+            ReporterCommand.BAHASA: self._bahasa,
+            ReporterCommand.PRIVASI: self._privasi,
+            ReporterCommand.BANTUAN: self._bantuan,
+        }
+        relayed = {ReporterCommand.BALAS, ReporterCommand.BUKTI}  # see _case_command
+        missing = {row.name for row in COMMANDS} - set(handlers) - relayed
+        if missing:
+            raise CommandTableError(f"reporter commands without a handler: {sorted(missing)}")
+        return handlers
+
+    async def _start(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        return await self._say(chat, lang, self._welcome(lang))
+
+    async def _lapor(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        return await self._apply(chat, draft, self.engine.start(draft, lang), lang)
+
+    async def _batal(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        if draft is None:
+            return await self._say(chat, lang, Prompt(texts.NO_DRAFT.render(lang)))
+        return await self._apply(chat, draft, self.engine.cancel(draft, lang), lang)
+
+    async def _show_status(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        return await self._say(chat, lang, await self._status(chat, lang, draft))
+
+    async def _bahasa(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        buttons = (
+            (
+                Button(texts.LANGUAGE_ID.render(lang), "lang:id"),
+                Button(texts.LANGUAGE_EN.render(lang), "lang:en"),
+            ),
+        )
+        return await self._say(chat, lang, Prompt(texts.LANGUAGE_ASK.render(lang), buttons))
+
+    async def _privasi(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
+        return await self._say(chat, lang, Prompt(texts.PRIVACY.render(lang)))
+
+    async def _bantuan(self, chat: Address, lang: Lang, draft: Draft | None) -> list[str]:
         typed = chat.channel is Channel.WHATSAPP  # no command menu there: commands are typed
         return await self._say(chat, lang, Prompt(help_text(lang, typed=typed)))
 
@@ -146,12 +222,12 @@ class ReportingService:
 
     # -- form events ------------------------------------------------------------------
 
-    async def event(self, chat: Address, event: Event) -> list[str]:
+    async def _event(self, chat: Address, event: Event) -> list[str]:
         """An answer, a button press or a shared contact from the reporter."""
         session = await self.store.session(chat)
         lang = session.lang or self.default_lang
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
-            return await self.menu(chat, event.data, lang)
+            return await self._menu(chat, event.data, lang)
         if session.attach_ticket is not None and (
             not isinstance(event, Pressed) or event.data.startswith("attach:")
         ):
@@ -162,15 +238,15 @@ class ReportingService:
         draft = Draft.from_dict(session.draft)
         return await self._apply(chat, draft, self.engine.handle(draft, event, lang), lang)
 
-    async def menu(self, chat: Address, data: str, lang: Lang) -> list[str]:
+    async def _menu(self, chat: Address, data: str, lang: Lang) -> list[str]:
         kind, _, value = data.partition(":")
         if kind == "lang" and value in ("id", "en"):
             lang = Lang(value)
             await self.store.set_language(chat, lang)
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
-        return await self.command(chat, value)
+        return await self._command(chat, value)
 
-    async def expects_files(self, chat: Address) -> bool:
+    async def _expects_files(self, chat: Address) -> bool:
         session = await self.store.session(chat)
         if session.attach_ticket is not None:
             return True
@@ -180,13 +256,17 @@ class ReportingService:
 
     # -- the relay: answers and evidence for a report already sent ----------------------
 
-    async def _case_command(self, chat: Address, lang: Lang, name: str, args: str) -> list[str]:
+    async def _case_command(
+        self, chat: Address, lang: Lang, command: ReporterCommand, args: str
+    ) -> list[str]:
+        """`/balas WBS-… teks` answers an officer; `/bukti WBS-…` starts adding evidence."""
+        answer = command is ReporterCommand.BALAS
         case, _, text = args.strip().partition(" ")
-        usage = texts.USAGE_BALAS if name == "balas" else texts.USAGE_BUKTI
-        if not case or (name == "balas" and not text.strip()):
+        usage = texts.USAGE_BALAS if answer else texts.USAGE_BUKTI
+        if not case or (answer and not text.strip()):
             return await self._say(chat, lang, Prompt(usage.render(lang)))
         try:
-            if name == "balas":
+            if answer:
                 return await self.cases.reporter_answer(chat, case, text.strip())
             record = await self.cases.own_case(chat, case)
         except CaseError as error:
@@ -196,18 +276,16 @@ class ReportingService:
         prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
         return await self._say(chat, lang, prompt)
 
-    async def reply(
-        self, chat: Address, text: str, *, replied_id: str, replied_text: str | None
-    ) -> list[str] | None:
+    async def _reply(self, chat: Address, text: str, replied: Replied) -> list[str] | None:
         """A reply to one of our messages is an answer when that message was about a case.
 
         The case is the one we recorded for the replied message or, since a fast reply can
         arrive before that record, the register number the replied text shows; either way it
         must be one of the reporter's own cases.
         """
-        ticket = await self.store.ticket_of_delivered(chat, replied_id)
-        if ticket is None and replied_text:
-            found = TICKET_IN_TEXT.search(replied_text)
+        ticket = await self.store.ticket_of_delivered(chat, replied.key)
+        if ticket is None and replied.text:
+            found = TICKET_IN_TEXT.search(replied.text)
             ticket = found.group() if found else None
         if ticket is None:
             return None
@@ -238,7 +316,22 @@ class ReportingService:
             return await self._say(chat, lang, prompt)
         return await self.cases.reporter_evidence(chat, ticket, items)
 
-    async def attach(
+    async def _busy(self, chat: Address) -> bool:
+        session = await self.store.session(chat)
+        return session.draft is not None or session.attach_ticket is not None
+
+    async def _file(self, chat: Address, file: SentFile) -> list[str]:
+        """Downloaded only where the conversation takes files (within the channel's limit)."""
+        if not await self._expects_files(chat):
+            return await self._event(chat, Unsupported())
+        try:
+            downloaded = await file.download()
+        except FileTooBig:
+            return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
+        mime = file.mime or downloaded.mime
+        return await self._attach(chat, file.kind, downloaded.data, name=file.name, mime=mime)
+
+    async def _attach(
         self, chat: Address, kind: str, data: bytes, *, name: str | None, mime: str | None
     ) -> list[str]:
         """A file sent at the evidence question: sealed on disk first, then recorded."""
@@ -249,7 +342,7 @@ class ReportingService:
         if mime:
             item["mime"] = mime
         try:
-            return await self.event(chat, Attached(item))
+            return await self._event(chat, Attached(item))
         except BaseException:
             self.store.blobs.delete(blob.name)
             raise

@@ -94,6 +94,115 @@ EVIDENCE_DROPPED = Text(
 )
 EVIDENCE_COUNT = Text("{count} bukti", "{count} item(s)")
 
+# --- why an answer is refused (the parsers; each example shows a good answer) -------------
+
+NAME_TOO_SHORT = Text(
+    id="Nama terlalu pendek, minimal {min_len} huruf. Contoh: Maria Goreti Bria",
+    en="That name is too short, at least {min_len} letters. Example: Maria Goreti Bria",
+)
+NAME_TOO_LONG = Text(
+    id="Nama terlalu panjang: maksimal {max_len} karakter, Anda menulis {count}. "
+    "Contoh: Maria Goreti Bria",
+    en="That name is too long: at most {max_len} characters, you wrote {count}. "
+    "Example: Maria Goreti Bria",
+)
+NAME_BAD_CHARS = Text(
+    id="Nama hanya boleh berisi huruf, spasi, dan tanda . ' - (tanpa angka atau simbol). "
+    "Contoh: Yohanes D. Bria",
+    en="A name may only contain letters, spaces and . ' - (no digits or symbols). "
+    "Example: Yohanes D. Bria",
+)
+PHONE_INVALID = Text(
+    id="Nomor telepon belum benar. Contoh: 0812-3456-7890 atau +62 812 3456 7890",
+    en="That phone number doesn't look right. Example: 0812-3456-7890 or +62 812 3456 7890",
+)
+PHONE_FOREIGN = Text(
+    id="Mohon gunakan nomor Indonesia (+62). Contoh: 0812-3456-7890 atau +62 812 3456 7890",
+    en="Please use an Indonesian number (+62). Example: 0812-3456-7890 or +62 812 3456 7890",
+)
+EMAIL_INVALID = Text(
+    id="Alamat email belum benar. Contoh: nama@gmail.com",
+    en="That e-mail address doesn't look right. Example: name@gmail.com",
+)
+TEXT_TOO_SHORT = Text(
+    id="Jawaban terlalu pendek: minimal {min_len} karakter, Anda menulis {count}. "
+    "Contoh: {example}",
+    en="That answer is too short: at least {min_len} characters, you wrote {count}. "
+    "Example: {example}",
+)
+TEXT_TOO_LONG = Text(
+    id="Jawaban terlalu panjang: maksimal {max_len} karakter, Anda menulis {count}. "
+    "Mohon diringkas. Contoh: {example}",
+    en="That answer is too long: at most {max_len} characters, you wrote {count}. "
+    "Please shorten it. Example: {example}",
+)
+TEXT_NO_CONTENT = Text(
+    id="Jawaban harus berisi huruf atau angka. Contoh: {example}",
+    en="The answer needs letters or digits. Example: {example}",
+)
+TEXT_EXAMPLE = Text(
+    id="Pada 12 Maret 2024 petugas loket meminta uang Rp 500.000 untuk mempercepat berkas.",
+    en="On 12 March 2024 a counter officer asked for Rp 500.000 to speed up a file.",
+)
+AMOUNT_INVALID = Text(
+    id="Nominal belum bisa dibaca. Tulis angka rupiah. Contoh: 5.000.000 atau 5 juta",
+    en="I couldn't read that amount. Please write rupiah in digits. Example: 5.000.000 or 5 juta",
+)
+AMOUNT_NEGATIVE = Text(
+    id="Nominal tidak boleh negatif. Contoh: 5.000.000 atau 0",
+    en="The amount cannot be negative. Example: 5.000.000 or 0",
+)
+AMOUNT_FRACTION = Text(
+    id="Nominal harus rupiah utuh, tanpa sen. Contoh: 1.500.000 atau 1,5 juta",
+    en="Please give whole rupiah, no cents. Example: 1.500.000 or 1,5 juta",
+)
+AMOUNT_TOO_LARGE = Text(
+    id="Nominal terlalu besar. Contoh: 5.000.000 atau 1,2 miliar",
+    en="That amount is too large. Example: 5.000.000 or 1,2 miliar",
+)
+TIME_INVALID = Text(
+    id="Waktu kejadian belum bisa dibaca. Contoh: 12/03/2024, 12 Maret 2024, Maret 2024, "
+    "atau Januari - Maret 2024",
+    en="I couldn't read that date. Example: 12/03/2024, 12 March 2024, March 2024, "
+    "or January - March 2024",
+)
+TIME_NEED_YEAR = Text(
+    id="Mohon tulis juga tahunnya. Contoh: 12 Maret 2024 atau Januari - Maret 2024",
+    en="Please add the year. Example: 12 March 2024 or January - March 2024",
+)
+TIME_IMPOSSIBLE = Text(
+    id="Tanggal itu tidak ada di kalender. Contoh: 29/02/2024 atau 31/03/2024",
+    en="That date does not exist. Example: 29/02/2024 or 31/03/2024",
+)
+TIME_BAD_YEAR = Text(
+    id="Tahun {year} sepertinya salah ketik. Contoh: 12/03/2024",
+    en="The year {year} looks like a typo. Example: 12/03/2024",
+)
+TIME_FUTURE = Text(
+    id="Waktu kejadian tidak boleh setelah hari ini ({today}). Contoh: 12/03/2024",
+    en="The incident cannot be after today ({today}). Example: 12/03/2024",
+)
+TIME_REVERSED = Text(
+    id="Akhir periode lebih awal dari awalnya. Tulis yang lebih awal dulu. "
+    "Contoh: Januari - Maret 2024",
+    en="The period ends before it starts. Put the earlier date first. "
+    "Example: January - March 2024",
+)
+LINKS_NONE = Text(
+    id="Belum ada link yang terbaca. Kirim link lengkap. "
+    "Contoh: https://drive.google.com/file/d/abc123",
+    en="I found no link. Please send the full link. "
+    "Example: https://drive.google.com/file/d/abc123",
+)
+LINK_INVALID = Text(
+    id="Link {link} belum lengkap. Contoh: https://drive.google.com/file/d/abc123",
+    en="The link {link} is incomplete. Example: https://drive.google.com/file/d/abc123",
+)
+CHOICE_INVALID = Text(
+    id="Pilihan belum dikenali. Ketik nomor atau nama pilihan. Contoh: 1 atau {first}\n{options}",
+    en="I didn't recognise that choice. Type its number or name. Example: 1 or {first}\n{options}",
+)
+
 # --- welcome, menu and commands -------------------------------------------------------------
 
 WELCOME = Text(
@@ -217,6 +326,28 @@ ATTACH_END = Text(
     "Terima kasih. Bukti untuk <b>{ticket}</b> sudah lengkap kami terima.",
     "Thank you. We have received the evidence for <b>{ticket}</b>.",
 )
+
+# --- reminders the scheduler sends the reporter -------------------------------------------
+
+REMIND_EVIDENCE = Text(
+    "📎 Laporan <b>{ticket}</b> belum disertai bukti. Bila Anda punya foto, dokumen atau link "
+    "pendukung, kirim dengan <i>/bukti {ticket}</i>. Bukti membantu petugas menindaklanjuti.",
+    "📎 Report <b>{ticket}</b> has no evidence yet. If you have photos, documents or links, "
+    "send them with <i>/bukti {ticket}</i>. Evidence helps the officers act.",
+)
+REMIND_QUESTION = Text(
+    "⏰ Pengingat ({number}): petugas WBS masih menunggu jawaban Anda tentang laporan "
+    "<b>{ticket}</b>. Balas pesan pertanyaannya, atau ketik <i>/balas {ticket} jawaban Anda</i>.",
+    "⏰ Reminder ({number}): the WBS officers are still waiting for your answer on report "
+    "<b>{ticket}</b>. Reply to the question, or type <i>/balas {ticket} your answer</i>.",
+)
+DRAFT_EXPIRING = Text(
+    "Laporan Anda yang belum dikirim akan dihapus otomatis besok karena lama tidak dilanjutkan. "
+    "Ketik /lapor untuk melanjutkan dan mengirimnya.",
+    "Your unsent report will be deleted tomorrow because it has not been continued. "
+    "Type /lapor to continue and send it.",
+)
+
 
 # --- what the channels add around the conversation ------------------------------------------
 

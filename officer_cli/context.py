@@ -27,6 +27,7 @@ import typer
 from rich.console import Console
 
 from bot.settings import ConfigError, Settings, load_settings
+from conversations.addresses import Address, Channel
 from conversations.cases import Actor, CaseError, CaseService
 from conversations.i18n import Lang, Text
 from conversations.officer_texts import (
@@ -54,7 +55,6 @@ from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
 
-TELEGRAM = "telegram"  # the channel of the officers' group (bot.telegram_reporter.CHANNEL)
 RESERVED_NAMES = frozenset({"pelapor", "sistem", "unknown"})  # actors the bot itself writes
 NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 TAG = re.compile(r"<[^>]+>")
@@ -216,11 +216,11 @@ class Context:
             fail(C_ADMIN_ONLY, who=self.who)
         return actor
 
-    def group_address(self) -> str:
+    def group_address(self) -> Address:
         chat = self.settings.telegram.officer_chat_id
         if chat == 0:
             fail(C_NO_GROUP, USAGE_EXIT)
-        return f"{TELEGRAM}:{chat}"
+        return Address.of(Channel.TELEGRAM, chat)  # the officers' group
 
     def cases(self, store: Store) -> CaseService:
         return CaseService(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.rules import followup_rules  # the bot's own reading of the configuration
 from bot.settings import Settings
 from conversations.calendar import WorkCalendar
 from conversations.followups import Due, due_followups
@@ -42,8 +43,6 @@ class Plan:
 
 async def plan(store: Store, settings: Settings, now: datetime) -> Plan:
     """What is due at `now` (nothing is changed)."""
-    from bot.app import followup_rules  # the bot's own reading of the configuration
-
     calendar = WorkCalendar(
         settings.bot.zone,
         working_days=settings.sla.count_working_days,

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.app import build_app
-from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from bot.settings import Settings
 from tests.speed import mark_by_speed
+from tests.support.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 
 OFFICER_GROUP = -1001234567890
 OFFICER_ID = 5001

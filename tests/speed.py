@@ -38,6 +38,7 @@ MODULE_KIND: dict[str, str] = {
     "test_officer_cli_purge.py": "storage",
     "test_officer_group.py": "journey",
     "test_parsers.py": "unit",
+    "test_per_key.py": "unit",
     "test_process_kill.py": "slow",
     "test_reporter_commands.py": "journey",
     "test_reporter_journey.py": "journey",

@@ -33,7 +33,7 @@ from conversations.engine import (
 )
 from conversations.form import ANONYMOUS, IDENTIFIED, Category, FieldId, build_form
 from conversations.i18n import Lang
-from conversations.parsers import TEXT_EXAMPLE
+from conversations.texts import TEXT_EXAMPLE
 
 SERVICES = (
     "SI IKAN MAS",

@@ -33,7 +33,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot.fake_telegram import FakeTelegram, FakeUser
+from tests.support.fake_telegram import FakeTelegram, FakeUser
 
 pytestmark = pytest.mark.asyncio
 

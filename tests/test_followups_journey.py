@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_telegram import FakeTelegram
 from tests.conftest import (
     OFFICER_GROUP,
     OFFICER_ID,
@@ -24,6 +23,7 @@ from tests.conftest import (
     make_settings,
     walk_to_summary,
 )
+from tests.support.fake_telegram import FakeTelegram
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 FAST = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 
-from bot.fake_telegram import FakeTelegram
 from tests.conftest import OFFICER_GROUP, Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 QUESTIONS = [

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.fake_telegram import FakeTelegram
 from conversations.i18n import Lang
 from officer_cli import context as cli_context
 from officer_cli.main import app as officer_app
 from storage.database import Outgoing, Store
 from storage.vault import Vault
 from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 from tests.test_many_reporters import file_quickly
 from tests.test_reporter_journey import file_identified_violation
 

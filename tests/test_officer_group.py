@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from conversations.case_actions import ACTIONS
 from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
+from tests.support.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.test_reporter_journey import file_identified_violation
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from conversations import parsers
+from conversations import parsers, texts
 from conversations.i18n import Lang, Text
 from conversations.parsers import IncidentTime, ParseError, Precision
 
@@ -67,17 +67,17 @@ def test_person_name_accepts(answer: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("", parsers.NAME_TOO_SHORT),
-        ("   ", parsers.NAME_TOO_SHORT),
-        ("A", parsers.NAME_TOO_SHORT),
-        ("A.", parsers.NAME_TOO_SHORT),
-        ("--", parsers.NAME_TOO_SHORT),
-        ("A" * 101, parsers.NAME_TOO_LONG),
-        ("Budi 2", parsers.NAME_BAD_CHARS),
-        ("Budi_Santoso", parsers.NAME_BAD_CHARS),
-        ("budi@gmail.com", parsers.NAME_BAD_CHARS),
-        ("Budi, S.H.", parsers.NAME_BAD_CHARS),
-        ("Budi 😀", parsers.NAME_BAD_CHARS),
+        ("", texts.NAME_TOO_SHORT),
+        ("   ", texts.NAME_TOO_SHORT),
+        ("A", texts.NAME_TOO_SHORT),
+        ("A.", texts.NAME_TOO_SHORT),
+        ("--", texts.NAME_TOO_SHORT),
+        ("A" * 101, texts.NAME_TOO_LONG),
+        ("Budi 2", texts.NAME_BAD_CHARS),
+        ("Budi_Santoso", texts.NAME_BAD_CHARS),
+        ("budi@gmail.com", texts.NAME_BAD_CHARS),
+        ("Budi, S.H.", texts.NAME_BAD_CHARS),
+        ("Budi 😀", texts.NAME_BAD_CHARS),
     ],
 )
 def test_person_name_rejects(answer: str, message: Text) -> None:
@@ -120,16 +120,16 @@ def test_phone_accepts(answer: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("", parsers.PHONE_INVALID),
-        ("08123", parsers.PHONE_INVALID),
-        ("0812 CALL ME", parsers.PHONE_INVALID),
-        ("nomor saya 0812", parsers.PHONE_INVALID),
-        ("0812345678901234567", parsers.PHONE_INVALID),
-        ("+62 123", parsers.PHONE_INVALID),
-        ("+1 650 253 0000", parsers.PHONE_FOREIGN),
-        ("+44 20 7946 0958", parsers.PHONE_FOREIGN),
-        ("+65 6123 4567", parsers.PHONE_FOREIGN),
-        ("+670 7723 4567", parsers.PHONE_FOREIGN),  # Timor-Leste, next door to NTT
+        ("", texts.PHONE_INVALID),
+        ("08123", texts.PHONE_INVALID),
+        ("0812 CALL ME", texts.PHONE_INVALID),
+        ("nomor saya 0812", texts.PHONE_INVALID),
+        ("0812345678901234567", texts.PHONE_INVALID),
+        ("+62 123", texts.PHONE_INVALID),
+        ("+1 650 253 0000", texts.PHONE_FOREIGN),
+        ("+44 20 7946 0958", texts.PHONE_FOREIGN),
+        ("+65 6123 4567", texts.PHONE_FOREIGN),
+        ("+670 7723 4567", texts.PHONE_FOREIGN),  # Timor-Leste, next door to NTT
     ],
 )
 def test_phone_rejects(answer: str, message: Text) -> None:
@@ -165,7 +165,7 @@ def test_email_accepts(answer: str, expected: str) -> None:
     ],
 )
 def test_email_rejects(answer: str) -> None:
-    assert_rejected(parsers.email, answer, parsers.EMAIL_INVALID)
+    assert_rejected(parsers.email, answer, texts.EMAIL_INVALID)
 
 
 # -- text --------------------------------------------------------------------------------
@@ -195,14 +195,14 @@ def test_text_accepts(min_len: int, max_len: int, answer: str, expected: str) ->
 @pytest.mark.parametrize(
     ("min_len", "max_len", "answer", "message", "numbers"),
     [
-        (20, 4000, "", parsers.TEXT_TOO_SHORT, ("20", "0")),
-        (20, 4000, "   \n  ", parsers.TEXT_TOO_SHORT, ("20", "0")),
-        (20, 4000, "  terlalu pendek  ", parsers.TEXT_TOO_SHORT, ("20", "14")),
-        (3, 300, "x" * 301, parsers.TEXT_TOO_LONG, ("300", "301")),
-        (30, 4000, "y" * 4100, parsers.TEXT_TOO_LONG, ("4000", "4100")),
-        (2, 100, "?!", parsers.TEXT_NO_CONTENT, ()),
-        (20, 4000, "." * 25, parsers.TEXT_NO_CONTENT, ()),
-        (2, 100, "😀😀😀", parsers.TEXT_NO_CONTENT, ()),
+        (20, 4000, "", texts.TEXT_TOO_SHORT, ("20", "0")),
+        (20, 4000, "   \n  ", texts.TEXT_TOO_SHORT, ("20", "0")),
+        (20, 4000, "  terlalu pendek  ", texts.TEXT_TOO_SHORT, ("20", "14")),
+        (3, 300, "x" * 301, texts.TEXT_TOO_LONG, ("300", "301")),
+        (30, 4000, "y" * 4100, texts.TEXT_TOO_LONG, ("4000", "4100")),
+        (2, 100, "?!", texts.TEXT_NO_CONTENT, ()),
+        (20, 4000, "." * 25, texts.TEXT_NO_CONTENT, ()),
+        (2, 100, "😀😀😀", texts.TEXT_NO_CONTENT, ()),
     ],
 )
 def test_text_rejects(
@@ -292,25 +292,25 @@ def test_amount_accepts(answer: str, expected: int) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("", parsers.AMOUNT_INVALID),
-        ("Rp", parsers.AMOUNT_INVALID),
-        ("tidak tahu", parsers.AMOUNT_INVALID),
-        ("lima juta", parsers.AMOUNT_INVALID),
-        ("juta", parsers.AMOUNT_INVALID),
-        ("5 kg", parsers.AMOUNT_INVALID),
-        ("12.34.567", parsers.AMOUNT_INVALID),
-        ("5 2 juta", parsers.AMOUNT_INVALID),
-        ("500 ribu 2 juta", parsers.AMOUNT_INVALID),
-        ("-5000", parsers.AMOUNT_NEGATIVE),
-        ("Rp -5.000.000", parsers.AMOUNT_NEGATIVE),
-        ("−5 juta", parsers.AMOUNT_NEGATIVE),
-        ("minus 5 juta", parsers.AMOUNT_NEGATIVE),
-        ("1,5", parsers.AMOUNT_FRACTION),
-        ("2.5", parsers.AMOUNT_FRACTION),
-        ("Rp 5.000.000,50", parsers.AMOUNT_FRACTION),
-        ("1,2345 rb", parsers.AMOUNT_FRACTION),
-        ("1001 triliun", parsers.AMOUNT_TOO_LARGE),
-        ("9.999.999.999.999.999", parsers.AMOUNT_TOO_LARGE),
+        ("", texts.AMOUNT_INVALID),
+        ("Rp", texts.AMOUNT_INVALID),
+        ("tidak tahu", texts.AMOUNT_INVALID),
+        ("lima juta", texts.AMOUNT_INVALID),
+        ("juta", texts.AMOUNT_INVALID),
+        ("5 kg", texts.AMOUNT_INVALID),
+        ("12.34.567", texts.AMOUNT_INVALID),
+        ("5 2 juta", texts.AMOUNT_INVALID),
+        ("500 ribu 2 juta", texts.AMOUNT_INVALID),
+        ("-5000", texts.AMOUNT_NEGATIVE),
+        ("Rp -5.000.000", texts.AMOUNT_NEGATIVE),
+        ("−5 juta", texts.AMOUNT_NEGATIVE),
+        ("minus 5 juta", texts.AMOUNT_NEGATIVE),
+        ("1,5", texts.AMOUNT_FRACTION),
+        ("2.5", texts.AMOUNT_FRACTION),
+        ("Rp 5.000.000,50", texts.AMOUNT_FRACTION),
+        ("1,2345 rb", texts.AMOUNT_FRACTION),
+        ("1001 triliun", texts.AMOUNT_TOO_LARGE),
+        ("9.999.999.999.999.999", texts.AMOUNT_TOO_LARGE),
     ],
 )
 def test_amount_rejects(answer: str, message: Text) -> None:
@@ -423,34 +423,34 @@ def test_incident_time_accepts(answer: str, start: date, end: date, precision: P
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("", parsers.TIME_INVALID),
-        ("kapan-kapan", parsers.TIME_INVALID),
-        ("minggu lalu", parsers.TIME_INVALID),
-        ("12/03/2024/5", parsers.TIME_INVALID),
-        ("Maretan 2024", parsers.TIME_INVALID),
-        ("12 - Maret 2024", parsers.TIME_INVALID),
-        ("x" * 101, parsers.TIME_INVALID),
-        ("Maret", parsers.TIME_NEED_YEAR),
-        ("12 Maret", parsers.TIME_NEED_YEAR),
-        ("12/03", parsers.TIME_NEED_YEAR),
-        ("Januari - Maret", parsers.TIME_NEED_YEAR),
-        ("31/02/2024", parsers.TIME_IMPOSSIBLE),
-        ("29/02/2023", parsers.TIME_IMPOSSIBLE),
-        ("31 April 2024", parsers.TIME_IMPOSSIBLE),
-        ("00/03/2024", parsers.TIME_IMPOSSIBLE),
-        ("12/13/2024", parsers.TIME_IMPOSSIBLE),  # US order is not guessed
-        ("13/2024", parsers.TIME_IMPOSSIBLE),
-        ("12/03/1024", parsers.TIME_BAD_YEAR),
-        ("24/11/2026", parsers.TIME_FUTURE),
-        ("Desember 2026", parsers.TIME_FUTURE),
-        ("2027", parsers.TIME_FUTURE),
-        ("12/3/27", parsers.TIME_FUTURE),
-        ("sejak Januari 2027", parsers.TIME_FUTURE),
-        ("Desember 2026 - Januari 2027", parsers.TIME_FUTURE),
-        ("Maret 2024 - Januari 2024", parsers.TIME_REVERSED),
-        ("15/03/2024 - 12/03/2024", parsers.TIME_REVERSED),
-        ("15 - 12 Maret 2024", parsers.TIME_REVERSED),
-        ("2024 - 2023", parsers.TIME_REVERSED),
+        ("", texts.TIME_INVALID),
+        ("kapan-kapan", texts.TIME_INVALID),
+        ("minggu lalu", texts.TIME_INVALID),
+        ("12/03/2024/5", texts.TIME_INVALID),
+        ("Maretan 2024", texts.TIME_INVALID),
+        ("12 - Maret 2024", texts.TIME_INVALID),
+        ("x" * 101, texts.TIME_INVALID),
+        ("Maret", texts.TIME_NEED_YEAR),
+        ("12 Maret", texts.TIME_NEED_YEAR),
+        ("12/03", texts.TIME_NEED_YEAR),
+        ("Januari - Maret", texts.TIME_NEED_YEAR),
+        ("31/02/2024", texts.TIME_IMPOSSIBLE),
+        ("29/02/2023", texts.TIME_IMPOSSIBLE),
+        ("31 April 2024", texts.TIME_IMPOSSIBLE),
+        ("00/03/2024", texts.TIME_IMPOSSIBLE),
+        ("12/13/2024", texts.TIME_IMPOSSIBLE),  # US order is not guessed
+        ("13/2024", texts.TIME_IMPOSSIBLE),
+        ("12/03/1024", texts.TIME_BAD_YEAR),
+        ("24/11/2026", texts.TIME_FUTURE),
+        ("Desember 2026", texts.TIME_FUTURE),
+        ("2027", texts.TIME_FUTURE),
+        ("12/3/27", texts.TIME_FUTURE),
+        ("sejak Januari 2027", texts.TIME_FUTURE),
+        ("Desember 2026 - Januari 2027", texts.TIME_FUTURE),
+        ("Maret 2024 - Januari 2024", texts.TIME_REVERSED),
+        ("15/03/2024 - 12/03/2024", texts.TIME_REVERSED),
+        ("15 - 12 Maret 2024", texts.TIME_REVERSED),
+        ("2024 - 2023", texts.TIME_REVERSED),
     ],
 )
 def test_incident_time_rejects(answer: str, message: Text) -> None:
@@ -528,17 +528,17 @@ def test_links_accepts(answer: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        ("", parsers.LINKS_NONE),
-        ("tidak ada", parsers.LINKS_NONE),
-        ("foto.jpg", parsers.LINKS_NONE),
-        ("budi@gmail.com", parsers.LINKS_NONE),
-        ("drive google com", parsers.LINKS_NONE),
-        ("ftp://a.com/x", parsers.LINKS_NONE),
-        ("http://localhost/x", parsers.LINK_INVALID),
-        ("https://drive", parsers.LINK_INVALID),
-        ("https://", parsers.LINK_INVALID),
-        ("https://a.com:port/x", parsers.LINK_INVALID),
-        ("https://a.com/ok https://intranet/x", parsers.LINK_INVALID),
+        ("", texts.LINKS_NONE),
+        ("tidak ada", texts.LINKS_NONE),
+        ("foto.jpg", texts.LINKS_NONE),
+        ("budi@gmail.com", texts.LINKS_NONE),
+        ("drive google com", texts.LINKS_NONE),
+        ("ftp://a.com/x", texts.LINKS_NONE),
+        ("http://localhost/x", texts.LINK_INVALID),
+        ("https://drive", texts.LINK_INVALID),
+        ("https://", texts.LINK_INVALID),
+        ("https://a.com:port/x", texts.LINK_INVALID),
+        ("https://a.com/ok https://intranet/x", texts.LINK_INVALID),
     ],
 )
 def test_links_rejects(answer: str, message: Text) -> None:
@@ -594,7 +594,7 @@ def test_choose_accepts(answer: str, options: tuple[str, ...], expected: str) ->
     "answer", ["", "0", "6", "-1", "99", "1 2", "2.5", "penipu", "kode etik", "..."]
 )
 def test_choose_rejects(answer: str) -> None:
-    assert_rejected(lambda s: parsers.choose(s, CATEGORIES), answer, parsers.CHOICE_INVALID)
+    assert_rejected(lambda s: parsers.choose(s, CATEGORIES), answer, texts.CHOICE_INVALID)
 
 
 def test_choose_error_lists_numbered_options() -> None:

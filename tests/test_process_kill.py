@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.fake_telegram import FakeTelegram
 from tests.conftest import OFFICER_GROUP, Reporter
+from tests.support.fake_telegram import FakeTelegram
 
 WBS_BOT = Path(sys.executable).with_name("wbs-bot")
 

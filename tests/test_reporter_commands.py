@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.fake_telegram import FakeTelegram
 from tests.conftest import Reporter, RunningBot
+from tests.support.fake_telegram import FakeTelegram
 
 
 async def test_first_message_of_any_kind_gets_the_welcome(
@@ -80,3 +80,20 @@ async def test_help_lists_what_the_menu_lists(
         assert f"/{command['command']}" in help_text.text
         assert command["description"] in help_text.text
     await reporter.answer("/menu", then="Whistleblowing System")  # an alias of /start
+
+
+async def test_a_file_over_the_download_limit_is_refused_with_the_limit(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    await reporter.answer("/lapor", then="Identitas Pelapor")
+    await reporter.choose("Lapor Anonim", then="Tindakan/Perbuatan yang Dilaporkan")
+    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
+    await reporter.answer("simpeg", then="Keluhan")
+    await reporter.answer(
+        "Sejak 1 Maret 2024 saya tidak bisa masuk ke SIMPEG, akun terkunci.", then="Link Bukti"
+    )
+    big = b"%PDF-1.4 " + b"0" * (20 * 1024 * 1024)
+    fake.send_document(reporter.user, big, file_name="besar.pdf", mime_type="application/pdf")
+    refused = await reporter.expect("terlalu besar")
+    assert "20 MB" in refused.text
+    await reporter.answer("https://drive.google.com/file/d/abc123", then="Bukti diterima (total 1)")

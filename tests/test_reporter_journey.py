@@ -12,7 +12,6 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.fake_telegram import FakeTelegram
 from officer_cli.main import app as officer_app
 from tests.conftest import (
     OFFICER_GROUP,
@@ -22,6 +21,7 @@ from tests.conftest import (
     make_settings,
     walk_to_summary,
 )
+from tests.support.fake_telegram import FakeTelegram
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 CHRONOLOGY = (

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 import bot.sandbox
 from bot.cli import cli
-from bot.fake_telegram import FakeTelegram
 from bot.sandbox import Sandbox, SandboxError, fast_clock_settings, sandbox_settings
 from bot.sandbox.server import ADMIN, GROUP_ID, GUEST, OFFICER, REPORTERS, sample_pdf
 from bot.settings import Settings
+from tests.support.fake_telegram import FakeTelegram
 
 MARIA, AGUS = REPORTERS[0].id, REPORTERS[1].id
 HEADERS = {"X-WBS-Sandbox": "1"}

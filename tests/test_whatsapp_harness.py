@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.fake_telegram import BotMessage, FakeTelegram
-from bot.fake_whatsapp import FakeWhatsApp, WaSent, WaUser
 from storage.database import Store
 from tests.conftest import OFFICER_GROUP, Clock, RunningBot, make_settings
+from tests.support.fake_telegram import BotMessage, FakeTelegram
+from tests.support.fake_whatsapp import FakeWhatsApp, WaSent, WaUser
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 TEMPLATE = "wbs_tindak_lanjut"

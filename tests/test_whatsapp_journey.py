@@ -101,6 +101,22 @@ async def test_service_complaint_anonymous_with_lists_and_skips(
     assert ticket in status.text
 
 
+async def test_a_file_over_the_download_limit_is_refused_with_the_limit(
+    bot: WaBot, reporter: WaReporter
+) -> None:
+    await reporter.answer("lapor", then="Identitas Pelapor")
+    await reporter.choose("Lapor Anonim", then="Tindakan/Perbuatan yang Dilaporkan")
+    await reporter.choose("Pengaduan Layanan", then="Jenis Layanan")
+    await reporter.choose("SIMPEG", then="Keluhan")
+    await reporter.answer(
+        "Data riwayat jabatan saya di SIMPEG tidak berubah sejak tiga bulan.", then="Link Bukti"
+    )
+    await reporter.send_document(b"%PDF-1.4 " + b"0" * (50 * 1024 * 1024), "besar.pdf")
+    refused = await reporter.expect("terlalu besar")
+    assert "50 MB" in refused.text
+    await reporter.answer("https://drive.google.com/file/d/abc123", then="Bukti diterima (total 1)")
+
+
 async def test_edit_menu_over_ten_choices_is_split_and_typed_labels_work(
     bot: WaBot, reporter: WaReporter
 ) -> None:

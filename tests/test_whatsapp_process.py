@@ -9,8 +9,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.fake_telegram import FakeTelegram
-from bot.fake_whatsapp import FakeWhatsApp
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.fake_whatsapp import FakeWhatsApp
 from tests.test_process_kill import start_bot, write_config
 from tests.test_whatsapp_harness import WaReporter
 

@@ -1,13 +1,13 @@
-"""The sandbox: the fake Bot API, the real bot, and the page that plays the people.
+"""The sandbox: a local Bot API, the real bot, and the page that plays the people.
 
 `Sandbox.start()` brings up, on 127.0.0.1 and in the running loop:
 
-1. `FakeTelegram`, the Telegram-compatible Bot API server (a free port);
-2. the real bot, `build_app(settings)`, with the fake's URLs, the demo group and officers, and a
+1. `BotApiServer`, the Telegram-compatible Bot API server (a free port; bot_api.py);
+2. the real bot, `build_app(settings)`, with the server's URLs, the demo group and officers, and a
    throw-away data folder (or the one given) -- the same engine, storage, outbox and scheduler
    as `wbs-bot run`, started in `Application.run_polling`'s order;
 3. the page server (`port`, 8765 by default): the static page and a small JSON API that acts
-   as the demo people through the fake (`send_text`, `press`, `send_contact`, `send_photo`,
+   as the demo people through the server (`send_text`, `press`, `send_contact`, `send_photo`,
    `send_document`) and reads back what the bot did.
 
 The API never returns HTML: texts travel with Telegram's entities and the page builds the
@@ -34,7 +34,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
+from bot.sandbox.bot_api import BotApiServer
+from bot.sandbox.bot_api_types import BotMessage, Group, Person
 from bot.settings import (
     SecuritySection,
     Settings,
@@ -132,15 +133,15 @@ def fast_clock_settings(settings: Settings, factor: float = FAST_CLOCK_FACTOR) -
 
 
 def sandbox_settings(
-    base: Settings, fake: FakeTelegram, data_dir: Path, *, fast_clock: bool = False
+    base: Settings, api: BotApiServer, data_dir: Path, *, fast_clock: bool = False
 ) -> Settings:
-    """`base` (language, time zone, form, follow-ups, SLA) pointed at the fake and `data_dir`."""
+    """`base` (language, time zone, form, follow-ups, SLA) pointed at `api` and `data_dir`."""
     settings = base.model_copy(
         update={
             "telegram": TelegramSection(
-                token=fake.token,
-                api_base_url=fake.base_url,
-                file_base_url=fake.base_file_url,
+                token=api.token,
+                api_base_url=api.base_url,
+                file_base_url=api.base_file_url,
                 officer_chat_id=GROUP_ID,
                 officer_user_ids=[OFFICER.id, ADMIN.id],
                 admin_user_ids=[ADMIN.id],
@@ -213,7 +214,7 @@ def _image_type(data: bytes) -> str:
 
 
 class Sandbox:
-    """The fake Bot API, the real bot and the page server, started and stopped together."""
+    """The local Bot API, the real bot and the page server, started and stopped together."""
 
     def __init__(
         self,
@@ -230,11 +231,11 @@ class Sandbox:
         # A token made for this run: no other page or program on this computer can guess it
         # and drive the local Bot API behind the sandbox.
         token = f"{secrets.randbelow(9_000_000) + 1_000_000}:{secrets.token_urlsafe(24)}"
-        self.fake = FakeTelegram(host=HOST, token=token)
+        self.fake = BotApiServer(host=HOST, token=token)
         self.settings: Settings | None = None
         self.app: Any = None
-        self.group: FakeChat | None = None
-        self.users: dict[int, FakeUser] = {}
+        self.group: Group | None = None
+        self.users: dict[int, Person] = {}
         self.port: int | None = None
         self._temporary: Path | None = None
         self._runner: web.AppRunner | None = None
@@ -306,7 +307,7 @@ class Sandbox:
         await app.start()
 
     async def stop(self) -> None:
-        """Stop the page, the bot (as run_polling does) and the fake; delete a temporary folder."""
+        """Stop the page, the bot (as run_polling does), the Bot API; delete a temporary folder."""
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -468,7 +469,7 @@ class Sandbox:
 
     # ------------------------------------------------------------------ what the page does
 
-    def _person(self, value: Any, *, in_group: bool) -> FakeUser:
+    def _person(self, value: Any, *, in_group: bool) -> Person:
         try:
             person = PEOPLE[int(value)]
         except (KeyError, TypeError, ValueError):

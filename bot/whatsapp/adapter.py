@@ -1,10 +1,10 @@
-"""Reporter chats on WhatsApp: each message becomes a ReportingService call, as on Telegram.
+"""Reporter chats on WhatsApp: each message becomes a ReporterInput, as on Telegram.
 
-WhatsApp has no command menu: `lapor` and `/lapor` are the same command. Button presses and
-list choices carry the engine's `Button.data`; a quoted reply to a question about a case is
-the answer to it; photos, videos and documents at the evidence question are downloaded
-through the Graph API and sealed by the service. The same engine walks the form: nothing
-of the form is written here.
+WhatsApp has no command menu: `lapor` and `/lapor` are the same command (the reporter
+commands' table reads both). Button presses and list choices carry the engine's
+`Button.data`; a quoted reply carries the key of the quoted message; photos, videos and
+documents are downloaded through the Graph API only if the conversation takes them. What an
+input means is decided by `ReportingService.receive`, the same for both channels.
 """
 
 from __future__ import annotations
@@ -32,8 +32,20 @@ from bot.whatsapp.render import OWN_NUMBER_DATA
 from bot.whatsapp.sender import delivered_key
 from conversations import texts
 from conversations.addresses import Address
-from conversations.engine import Event, Pressed, SharedContact, Typed, Unsupported
-from conversations.reporter_commands import read_typed_command
+from conversations.reporter_commands import ReporterCommand, read_typed_command
+from conversations.reporter_input import (
+    Chose,
+    Command,
+    Contact,
+    Content,
+    Downloaded,
+    FileTooBig,
+    Other,
+    Replied,
+    ReporterInput,
+    Said,
+    SentFile,
+)
 from conversations.reporting import ReportingService
 from storage.database import Store
 
@@ -45,12 +57,8 @@ DOWNLOAD_LIMIT = 50 * 1024 * 1024
 IGNORED_TYPES = frozenset({"reaction", "system", "ephemeral", "order", "revoke"})
 
 
-class FileTooBig(Exception):
-    pass
-
-
 class WhatsAppReporterChats:
-    """Turns one stored webhook message into the service call it means, then delivers."""
+    """Turns one stored webhook message into the reporter input it means, then delivers."""
 
     def __init__(
         self,
@@ -78,7 +86,10 @@ class WhatsAppReporterChats:
         waiting = await self.store.whatsapp_inbound(
             chat, min(written, now) if written else now, now
         )
-        addresses = await self._route(chat, message, waiting)
+        content = self.translate(chat, message, waiting)
+        if content is None:
+            return [chat]
+        addresses = await self.reporting.receive(ReporterInput(chat, content))
         return sorted({chat, *addresses})
 
     async def deliver(self, addresses: list[str]) -> None:
@@ -94,78 +105,54 @@ class WhatsAppReporterChats:
         await self.reporting.say(chat, texts.TRY_AGAIN)
         await self.dispatcher.deliver([chat])
 
-    async def _route(self, chat: Address, message: Mapping[str, Any], waiting: int) -> list[str]:
+    def translate(self, chat: Address, message: Mapping[str, Any], waiting: int) -> Content | None:
+        """What the message means for the conversation; None: nothing to answer."""
         kind = message.get("type")
         text = text_of(message)
         if text is not None:
-            return await self._text(chat, text, quoted_id(message), waiting)
+            command = read_typed_command(text)
+            if command is not None:
+                return Command(*command)
+            quoted = quoted_id(message)
+            replied = Replied(delivered_key(self.store, quoted)) if quoted is not None else None
+            return Said(text, replied, after_wait=bool(waiting))
         choice = choice_of(message)
         if choice is not None:
-            return await self.reporting.event(chat, self._pressed(chat, choice))
+            if choice == OWN_NUMBER_DATA:
+                # WhatsApp gives the sender's number itself: that is a shared own contact.
+                return Contact(chat.chat_id, True) if chat.chat_id.isdigit() else Other()
+            return Chose(choice)
         if kind == "button":
             # A quick reply under the follow-up template: it opens the chat, and what waited
             # for that is the answer. With nothing waiting, it is a first message.
-            return [] if waiting else await self.reporting.command(chat, "start")
+            return None if waiting else Command(ReporterCommand.START)
         if kind == "request_welcome":  # the person opened the chat for the first time
-            return await self.reporting.command(chat, "start")
+            return Command(ReporterCommand.START)
         if kind in IGNORED_TYPES:
-            return []
+            return None
         phones = shared_phones(message)
         if phones:
             phone, wa_id = phones[0]
             own = wa_id == chat.chat_id or re.sub(r"\D", "", phone) == chat.chat_id
-            return await self.reporting.event(chat, SharedContact(phone, own))
+            return Contact(phone, own)
         media = media_of(message)
         if media is not None:
-            return await self._file(chat, media)
-        return await self.reporting.event(chat, Unsupported())
+            return self._file(media)
+        return Other()
 
-    async def _text(self, chat: Address, text: str, quoted: str | None, waiting: int) -> list[str]:
-        command = read_typed_command(text)
-        if command is not None:
-            return await self.reporting.command(chat, *command)
-        if quoted is not None:
-            replied = delivered_key(self.store, quoted)
-            relayed = await self.reporting.reply(chat, text, replied_id=replied, replied_text=None)
-            if relayed is not None:
-                return relayed
-        if waiting and not await self._busy(chat):
-            # They wrote after our follow-up template: what waited for the window is the
-            # answer; a welcome menu on top would only be noise.
-            return []
-        return await self.reporting.event(chat, Typed(text))
-
-    @staticmethod
-    def _pressed(chat: Address, data: str) -> Event:
-        if data == OWN_NUMBER_DATA:
-            # WhatsApp gives the sender's number itself: that is a shared own contact.
-            return SharedContact(chat.chat_id, True) if chat.chat_id.isdigit() else Unsupported()
-        return Pressed(data)
-
-    async def _busy(self, chat: Address) -> bool:
-        session = await self.store.session(chat)
-        return session.draft is not None or session.attach_ticket is not None
-
-    async def _file(self, chat: Address, media: Media) -> list[str]:
-        if not await self.reporting.expects_files(chat):
-            return await self.reporting.event(chat, Unsupported())
-        info = await self.wa.get_media_url(media.media_id)
-        limit_mb = DOWNLOAD_LIMIT // (1024 * 1024)
-        if (info.file_size or 0) > DOWNLOAD_LIMIT:
-            return await self.reporting.say(chat, texts.FILE_TOO_BIG, limit=limit_mb)
-        try:
-            data = await self._download(info.url)
-        except FileTooBig:
-            return await self.reporting.say(chat, texts.FILE_TOO_BIG, limit=limit_mb)
-        mime = media.mime or info.mime_type
-        return await self.reporting.attach(chat, media.kind, data, name=media.name, mime=mime)
-
-    async def _download(self, url: str) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in self.wa.stream_media(url):
-            size += len(chunk)
-            if size > DOWNLOAD_LIMIT:
+    def _file(self, media: Media) -> SentFile:
+        async def download() -> Downloaded:
+            info = await self.wa.get_media_url(media.media_id)
+            if (info.file_size or 0) > DOWNLOAD_LIMIT:
                 raise FileTooBig
-            chunks.append(chunk)
-        return b"".join(chunks)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in self.wa.stream_media(info.url):
+                size += len(chunk)
+                if size > DOWNLOAD_LIMIT:
+                    raise FileTooBig
+                chunks.append(chunk)
+            return Downloaded(b"".join(chunks), info.mime_type)
+
+        limit_mb = DOWNLOAD_LIMIT // (1024 * 1024)
+        return SentFile(media.kind, media.name, media.mime, limit_mb, download)

@@ -29,6 +29,7 @@ from bot.whatsapp.sender import (
     template_language,
 )
 from bot.whatsapp.webhook import Inbox, WebhookServer
+from conversations.addresses import Address
 from conversations.reporting import ReportingService
 from storage.database import Store
 
@@ -163,7 +164,8 @@ class WhatsAppChannel:
         assert self.store is not None and self.inbox is not None
         now = self.clock()
         items = [
-            (item.message_id, f"{CHANNEL}:{item.sender}", item.message) for item in hook.received
+            (item.message_id, Address.of(CHANNEL, item.sender), item.message)
+            for item in hook.received
         ]
         fresh = await self.store.whatsapp_accept(items, now) if items else []
         await self._statuses(hook, now)
@@ -179,7 +181,7 @@ class WhatsAppChannel:
             log.warning("a WhatsApp message failed after sending: codes %s", status.error_codes)
             if RE_ENGAGEMENT in status.error_codes and self.sender is not None:
                 # Queued again, due now: the outbox job sends the template within seconds.
-                address = f"{CHANNEL}:{status.recipient}"
+                address = Address.of(CHANNEL, status.recipient)
                 await self.sender.failed_after_sending(address, status.message_id)
 
     async def _sweep_forever(self) -> None:

@@ -26,6 +26,7 @@ from pywa_async.types.templates import TemplateLanguage
 from bot.dispatcher import RetryLater, Undeliverable, WaitingForRecipient
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.render import WaMessage, render
+from conversations.addresses import Address
 from storage.database import Outgoing, QueuedMessage, Store
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ class WhatsAppSender:
         self._recent: OrderedDict[str, tuple[datetime, str, QueuedMessage]] = OrderedDict()
 
     async def send(self, chat_id: str, message: QueuedMessage) -> str | None:
-        address = f"{CHANNEL}:{chat_id}"
+        address = Address.of(CHANNEL, chat_id)
         now = self.clock()
         last_inbound, template_at = await self.store.whatsapp_window(address)
         if last_inbound is None or now >= last_inbound + WINDOW - WINDOW_MARGIN:

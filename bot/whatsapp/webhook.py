@@ -23,6 +23,7 @@ from aiohttp import web
 from pywa import utils as wa_utils
 
 from bot.errors import log_failure
+from bot.per_key import PerKey
 from bot.whatsapp.inbound import Malformed, Webhook, parse_webhook
 from storage.database import Store
 
@@ -142,8 +143,7 @@ class Inbox:
         self.give_up = give_up
         self.clock = clock
         self._slots = asyncio.Semaphore(concurrency)
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
+        self._chats: PerKey[str] = PerKey()  # one message at a time per chat
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
 
@@ -164,18 +164,11 @@ class Inbox:
         self.schedule([address for address, due in first.items() if due <= now])
 
     async def drain(self, address: str) -> None:
-        lock = self._locks.setdefault(address, asyncio.Lock())
-        self._users[address] = self._users.get(address, 0) + 1
         try:
-            async with lock, self._slots:
+            async with self._chats.turn(address), self._slots:
                 await self._drain(address)
         except Exception as exc:
             log_failure(log, "the WhatsApp inbox", exc)
-        finally:
-            self._users[address] -= 1
-            if not self._users[address]:
-                del self._users[address]
-                del self._locks[address]
 
     async def _drain(self, address: str) -> None:
         for row in await self.store.whatsapp_pending(address=address):

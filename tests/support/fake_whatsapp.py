@@ -30,6 +30,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.sandbox.loopback import LoopbackServer
+
 __all__ = ["FakeWhatsApp", "WaSent", "WaUser"]
 
 _LOG = logging.getLogger(__name__)
@@ -115,8 +117,10 @@ class StoredMedia:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class FakeWhatsApp:
+class FakeWhatsApp(LoopbackServer):
     """The fake Graph API plus the WhatsApp users who write to the business."""
+
+    poll_interval = 0.05  # what tests wait for often depends on the bot's database too
 
     def __init__(
         self,
@@ -136,8 +140,6 @@ class FakeWhatsApp:
         self.app_secret = app_secret
         self.verify_token = verify_token
         self.api_version = api_version
-        self.host = host
-        self.port = port
         self.clock = clock or (lambda: datetime.now(UTC))
         self.status_webhooks = status_webhooks  # also post sent/delivered statuses
         self.webhook_url: str | None = None  # where the bot listens; set once it started
@@ -149,28 +151,21 @@ class FakeWhatsApp:
         self._cursors: dict[str, int] = {}
         self._failures: list[GraphError] = []
         self._ids = itertools.count(1)
-        self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._session: aiohttp.ClientSession | None = None
-        self._runner: web.AppRunner | None = None
-        self._bound_port: int | None = None
-        self.web_app = web.Application(client_max_size=110 * 1024 * 1024)
-        self.web_app.router.add_get("/media-download/{media_id}", self._download)
-        self.web_app.router.add_post("/{version}/{phone_id}/messages", self._messages)
-        self.web_app.router.add_get("/{version}/{media_id}", self._media_url)
-        self.web_app.router.add_route("*", "/{path:.*}", self._unknown)
+        web_app = web.Application(client_max_size=110 * 1024 * 1024)
+        web_app.router.add_get("/media-download/{media_id}", self._download)
+        web_app.router.add_post("/{version}/{phone_id}/messages", self._messages)
+        web_app.router.add_get("/{version}/{media_id}", self._media_url)
+        web_app.router.add_route("*", "/{path:.*}", self._unknown)
+        super().__init__(web_app, host=host, port=port)
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        if self._runner is not None:
-            return
-        runner = web.AppRunner(self.web_app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        await web.TCPSite(runner, self.host, self.port or self._bound_port or 0).start()
-        self._runner = runner
-        self._bound_port = int(runner.addresses[0][1])
-        self._session = aiohttp.ClientSession()
+        await super().start()
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -178,23 +173,12 @@ class FakeWhatsApp:
         if self._session is not None:
             await self._session.close()
             self._session = None
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-
-    async def __aenter__(self) -> FakeWhatsApp:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
+        await super().stop()
 
     @property
     def base_url(self) -> str:
         """For `whatsapp.api_base_url`."""
-        if self._bound_port is None:
-            raise RuntimeError("FakeWhatsApp is not started")
-        return f"http://{self.host}:{self._bound_port}"
+        return self.url
 
     # ------------------------------------------------------------------ the people
 
@@ -369,49 +353,25 @@ class FakeWhatsApp:
         wa_id: str,
         *,
         contains: str | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test-facing API
+        timeout: float = 5.0,
     ) -> WaSent:
         """The next message to `wa_id` not yet returned here (containing `contains`), waiting.
 
         Messages without `contains` are skipped, as in `FakeTelegram.next_message`.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            changed = self._changed
-            sent = self.messages(wa_id)
-            cursor = self._cursors.get(wa_id, 0)
-            while cursor < len(sent):
-                message = sent[cursor]
-                cursor += 1
-                self._cursors[wa_id] = cursor
-                if contains is None or contains in message.text:
-                    return message
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                seen = [m.text[:60] for m in sent]
-                raise TimeoutError(
-                    f"no new message containing {contains!r} within {timeout}s; sent: {seen}"
-                )
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), remaining)
-
-    async def wait_until(
-        self,
-        predicate: Callable[[], bool],
-        *,
-        timeout: float = 5.0,  # noqa: ASYNC109 - same shape as next_message
-        what: str = "condition",
-    ) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            changed = self._changed
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise TimeoutError(f"{what} did not hold within {timeout}s")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), min(remaining, 0.05))
+        message = await self._next_new(
+            self._cursors,
+            wa_id,
+            lambda: self.messages(wa_id),
+            lambda m: contains is None or contains in m.text,
+            timeout,
+        )
+        if message is None:
+            seen = [m.text[:60] for m in self.messages(wa_id)]
+            raise TimeoutError(
+                f"no new message containing {contains!r} within {timeout}s; sent: {seen}"
+            )
+        return message
 
     def fail_next(
         self, count: int = 1, *, code: int = 131000, status: int = 500, message: str = "Error"
@@ -452,8 +412,7 @@ class FakeWhatsApp:
         except GraphError as error:
             return self._json(error.to_json(), error.status)
         self.sent.append(sent)
-        self._changed.set()
-        self._changed = asyncio.Event()
+        self._notify()
         if self.webhook_url is not None and (sent.outside_window or self.status_webhooks):
             task = asyncio.create_task(self._report_status(sent))
             self._tasks.add(task)

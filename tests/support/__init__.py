@@ -1,0 +1,1 @@
+"""What the tests run the product against: loopback fakes of Telegram and WhatsApp."""
