@@ -222,6 +222,30 @@ def key_import(config: ConfigOption) -> None:
     typer.echo(f"Key written to {paths.key_file} (mode 0600).")
 
 
+def status(
+    config: ConfigOption,
+    as_json: Annotated[bool, typer.Option("--json", help="For a monitoring system.")] = False,
+) -> None:
+    """Health: outbox, messages given up, overdue cases, database, last backup.
+
+    Exit status 0 when all is well, 1 when a line marked ! needs you, 2 when it cannot tell."""
+    from bot import status as health
+
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        _fail(f"Configuration error in {config}:\n{exc}", 2)
+    now = datetime.now(UTC)
+    try:
+        report = health.collect(settings, now)
+    except (OSError, sqlite3.Error) as exc:
+        _fail(f"Cannot read the database: {_reason(exc)}.", 2)
+    found = health.lines(report, now)
+    typer.echo(health.as_json(report) if as_json else health.render(found))
+    if any(line.attention for line in found):
+        raise typer.Exit(1)
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
@@ -234,3 +258,4 @@ def register(cli: typer.Typer) -> None:
     cli.command("backup")(backup)
     cli.command("restore")(restore)
     cli.add_typer(key_cli, name="key")
+    cli.command("status")(status)

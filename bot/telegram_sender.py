@@ -17,8 +17,7 @@ from bot.dispatcher import RetryLater, Undeliverable
 from bot.telegram_text import CAPTION_LIMIT, plain, split_html
 from conversations import texts
 from conversations.i18n import Lang
-from storage.blobs import BlobStore
-from storage.database import QueuedMessage
+from conversations.ports import BlobsPort, QueuedMessage
 
 GROUP_RETRY = 600.0  # seconds between tries while the officers' group refuses the bot
 
@@ -71,7 +70,7 @@ def markup(payload: Mapping[str, Any]) -> JSONDict | None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, blobs: BlobStore, group_id: int) -> None:
+    def __init__(self, bot: Bot, blobs: BlobsPort, group_id: int) -> None:
         self.bot = bot
         self.blobs = blobs
         self.group_id = group_id

@@ -36,6 +36,7 @@ from conversations.engine import (
 from conversations.form import FieldId
 from conversations.i18n import Lang, Text
 from conversations.outbox_kinds import OutboxKind
+from conversations.ports import NewReport, Outgoing, Storage
 from conversations.reporter_commands import (
     COMMANDS,
     CommandTableError,
@@ -53,8 +54,7 @@ from conversations.reporter_input import (
     Said,
     SentFile,
 )
-from conversations.workflow import STATE_LABELS
-from storage.database import NewReport, Outgoing, Store
+from conversations.workflow import STATE_LABELS, CaseState
 
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
 CONTENT_FIELDS = (
@@ -74,6 +74,11 @@ def utc_now() -> datetime:
 CommandRun = Callable[[Address, Lang, Draft | None], Awaitable[list[str]]]
 
 
+def _lang(stored: str | None, default: Lang) -> Lang:
+    """The chat's chosen language (stored as its code), else the bot's."""
+    return Lang(stored) if stored else default
+
+
 def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
     return {**prompt.to_dict(), **extra}
 
@@ -81,7 +86,7 @@ def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
 class ReportingService:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         engine: FormEngine,
         cases: CaseService,
         *,
@@ -129,12 +134,12 @@ class ReportingService:
     async def _command(self, chat: Address, name: str, args: str = "") -> list[str]:
         """A reporter command of the table (by name or alias); unknown ones get the help."""
         command = command_named(name) or ReporterCommand.BANTUAN
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         if command in (ReporterCommand.BALAS, ReporterCommand.BUKTI):
             return await self._case_command(chat, lang, command, args)
         if session.attach_ticket is not None:  # any other command ends adding evidence
-            await self.store.set_attach_ticket(chat, None)
+            await self.store.sessions.set_attach_ticket(chat, None)
         draft = Draft.from_dict(session.draft) if session.draft else None
         return await self._commands[command](chat, lang, draft)
 
@@ -200,13 +205,13 @@ class ReportingService:
         )
 
     async def _status(self, chat: Address, lang: Lang, draft: Draft | None) -> Prompt:
-        reports = await self.store.reports_of_chat(chat)
+        reports = await self.store.reports.of_chat(chat)
         lines = [
             texts.STATUS_LINE.render(
                 lang,
                 ticket=r.ticket,
                 category=r.category,
-                state=STATE_LABELS[r.state].render(lang),
+                state=STATE_LABELS[CaseState(r.state)].render(lang),
                 changed=r.updated_at.astimezone(self.zone).strftime("%d/%m/%Y %H:%M"),
             )
             for r in reports
@@ -224,8 +229,8 @@ class ReportingService:
 
     async def _event(self, chat: Address, event: Event) -> list[str]:
         """An answer, a button press or a shared contact from the reporter."""
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
             return await self._menu(chat, event.data, lang)
         if session.attach_ticket is not None and (
@@ -242,12 +247,12 @@ class ReportingService:
         kind, _, value = data.partition(":")
         if kind == "lang" and value in ("id", "en"):
             lang = Lang(value)
-            await self.store.set_language(chat, lang)
+            await self.store.sessions.set_language(chat, lang)
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
         return await self._command(chat, value)
 
     async def _expects_files(self, chat: Address) -> bool:
-        session = await self.store.session(chat)
+        session = await self.store.sessions.get(chat)
         if session.attach_ticket is not None:
             return True
         return session.draft is not None and self.engine.expects_files(
@@ -271,7 +276,7 @@ class ReportingService:
             record = await self.cases.own_case(chat, case)
         except CaseError as error:
             return await self._say(chat, lang, Prompt(error.render(lang)))
-        await self.store.set_attach_ticket(chat, record.ticket)
+        await self.store.sessions.set_attach_ticket(chat, record.ticket)
         done = Button(texts.BUTTON_DONE.render(lang), "attach:done")
         prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
         return await self._say(chat, lang, prompt)
@@ -283,7 +288,7 @@ class ReportingService:
         arrive before that record, the register number the replied text shows; either way it
         must be one of the reporter's own cases.
         """
-        ticket = await self.store.ticket_of_delivered(chat, replied.key)
+        ticket = await self.store.outbox.ticket_of_delivered(chat, replied.key)
         if ticket is None and replied.text:
             found = TICKET_IN_TEXT.search(replied.text)
             ticket = found.group() if found else None
@@ -292,8 +297,8 @@ class ReportingService:
         try:
             return await self.cases.reporter_answer(chat, ticket, text)
         except CaseError as error:
-            session = await self.store.session(chat)
-            lang = session.lang or self.default_lang
+            session = await self.store.sessions.get(chat)
+            lang = _lang(session.lang, self.default_lang)
             return await self._say(chat, lang, Prompt(error.render(lang)))
 
     async def _add_to_case(self, chat: Address, ticket: str, lang: Lang, event: Event) -> list[str]:
@@ -302,7 +307,7 @@ class ReportingService:
         if isinstance(event, Pressed) or (
             isinstance(event, Typed) and event.text.strip().casefold() == done
         ):
-            await self.store.set_attach_ticket(chat, None)
+            await self.store.sessions.set_attach_ticket(chat, None)
             return await self._say(chat, lang, Prompt(texts.ATTACH_END.render(lang, ticket=ticket)))
         if isinstance(event, Attached):
             items = [dict(event.evidence)]
@@ -317,7 +322,7 @@ class ReportingService:
         return await self.cases.reporter_evidence(chat, ticket, items)
 
     async def _busy(self, chat: Address) -> bool:
-        session = await self.store.session(chat)
+        session = await self.store.sessions.get(chat)
         return session.draft is not None or session.attach_ticket is not None
 
     async def _file(self, chat: Address, file: SentFile) -> list[str]:
@@ -348,14 +353,14 @@ class ReportingService:
             raise
 
     async def say(self, chat: Address, text: Text, **params: object) -> list[str]:
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         return await self._say(chat, lang, Prompt(text.render(lang, **params)))
 
     # -- persistence ------------------------------------------------------------------
 
     async def _say(self, chat: Address, lang: Lang, *prompts: Prompt) -> list[str]:
-        await self.store.enqueue(
+        await self.store.outbox.enqueue(
             [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in prompts], self.clock()
         )
         return [chat]
@@ -366,7 +371,7 @@ class ReportingService:
         if step.submit and step.draft is not None:
             return await self._submit(chat, step.draft, lang)
         replies = [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in step.prompts]
-        await self.store.save_session(
+        await self.store.sessions.save(
             chat,
             self.clock(),
             draft=step.draft.to_dict() if step.draft is not None else None,
@@ -426,7 +431,7 @@ class ReportingService:
                 ),
             ]
 
-        await self.store.submit_report(report, now, now.astimezone(self.zone).year, messages)
+        await self.store.reports.submit(report, now, now.astimezone(self.zone).year, messages)
         return [chat, self.officer_address]
 
 

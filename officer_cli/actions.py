@@ -54,7 +54,7 @@ from conversations.officer_texts import (
 from conversations.workflow import STATE_LABELS, CaseState, Outcome
 from officer_cli import context as ctx_module
 from officer_cli.context import USAGE_EXIT, Context, case_name, fail, find_case, language, say
-from storage.database import Store
+from storage.store import Store
 
 TEXT_LIMIT = 3000  # a question or note must fit in one chat message with its frame
 CLI_TYPES: Mapping[Callable[[str], Any], type[Enum]] = {state: CaseState, outcome: Outcome}

@@ -49,8 +49,10 @@ from conversations.officer_texts import (
     C_NO_KEY,
     C_NOT_A_CASE,
 )
+from conversations.ports import ReportRecord
 from conversations.tickets import CaseName, NotATicket, resolve
-from storage.database import ReportRecord, Store
+from storage.recovery_key import key_problem
+from storage.store import Store
 from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
@@ -171,6 +173,9 @@ class Context:
             fail(C_NO_DATABASE, USAGE_EXIT, database=database)
         if not key_file.exists():
             fail(C_NO_KEY, USAGE_EXIT, key_file=key_file)
+        wrong_key = key_problem(database, key_file)
+        if wrong_key:
+            fail(wrong_key, USAGE_EXIT)
 
         async def main() -> T:
             try:
@@ -202,7 +207,7 @@ class Context:
             user_id = int(who)
             if user_id not in telegram.officer_user_ids and user_id not in telegram.admin_user_ids:
                 fail(C_AS_UNKNOWN, who=who, config=self.config)
-            name = await store.last_actor_name(str(user_id)) or str(user_id)
+            name = await store.audit.last_actor_name(str(user_id)) or str(user_id)
             return Actor(str(user_id), name, officer=True, admin=user_id in telegram.admin_user_ids)
         if not NAME.match(who) or not who:
             fail(C_AS_BAD_NAME, USAGE_EXIT, who=repr(who))
@@ -250,7 +255,7 @@ def case_name(name: str, zone: ZoneInfo) -> CaseName:
 async def find_case(store: Store, name: str, zone: ZoneInfo) -> ReportRecord:
     """A case by register number or running number; exit 2 if that is neither, 1 if missing."""
     case = case_name(name, zone)
-    record = await store.report(str(case.ticket))
+    record = await store.reports.get(str(case.ticket))
     if record is None:
         if case.bare:
             example = f"WBS-{case.ticket.year - 1}-{case.ticket.number:04d}"

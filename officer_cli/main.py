@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -65,6 +66,7 @@ from conversations.officer_texts import (
     FIELD_LABELS,
     KIND_NAMES,
 )
+from conversations.ports import AuditEntry, ReportRecord
 from conversations.statistics import compute, parse_month
 from conversations.workflow import STATE_LABELS, CaseState
 from officer_cli import actions
@@ -83,7 +85,7 @@ from officer_cli.context import (
 )
 from officer_cli.views import case_json
 from storage.audit import AuditBreak, first_break
-from storage.database import AuditEntry, ReportRecord, Store
+from storage.store import Store
 
 try:  # typer ≥ 0.2x carries its own click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -201,10 +203,9 @@ def cases_list(
     zone = context.settings.bot.zone
 
     async def work(store: Store) -> list[dict[str, Any]]:
-        return [
-            case_json(r, await store.history(r.ticket), zone, full=False)
-            for r in await store.reports(state)
-        ]
+        records = await store.reports.all(state)
+        histories = await store.audit.histories([r.ticket for r in records])
+        return [case_json(r, histories[r.ticket], zone, full=False) for r in records]
 
     rows = context.run(work)
     if as_json:
@@ -269,9 +270,9 @@ def cases_show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> N
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
-    async def work(store: Store) -> tuple[ReportRecord, list[AuditEntry]]:
+    async def work(store: Store) -> tuple[ReportRecord, Sequence[AuditEntry]]:
         record = await find_case(store, case, zone)
-        return record, await store.history(record.ticket)
+        return record, await store.audit.history(record.ticket)
 
     record, history = context.run(work)
     if as_json:
@@ -375,7 +376,7 @@ def export_register(
 
     async def work(store: Store) -> int:
         actor = await context.actor(store)
-        chosen = register.select(await store.reports(), zone, first, last)
+        chosen = register.select(await store.reports.all(), zone, first, last)
         # The register is the agency's document, in Indonesian like its headers.
         rows = register.register_rows(chosen, zone, Lang.ID)
         with register.replacing(output) as temporary:
@@ -391,7 +392,7 @@ def export_register(
                 "rows": len(rows),
                 "by": actor.name,
             }
-            await store.record(ctx_module.clock(), actor.id, AuditAction.EXPORT, None, detail)
+            await store.audit.record(ctx_module.clock(), actor.id, AuditAction.EXPORT, None, detail)
         return len(rows)
 
     try:
@@ -419,7 +420,7 @@ def stats_command(
     zone, services = context.settings.bot.zone, context.settings.form.services
 
     async def work(store: Store) -> statistics.MonthlyStats:
-        return compute(await store.reports(), month=wanted, zone=zone, services=services)
+        return compute(await store.reports.all(), month=wanted, zone=zone, services=services)
 
     result = context.run(work)
     if as_json:
@@ -506,7 +507,7 @@ def purge_command(
         identities, drafts = await retention.carry_out(store, work, now, actor.id)
         if identities or drafts:
             detail = {"identities": identities, "drafts": drafts, "by": actor.name}
-            await store.record(now, actor.id, AuditAction.PURGE, None, detail)
+            await store.audit.record(now, actor.id, AuditAction.PURGE, None, detail)
         return identities, drafts
 
     identities, drafts = context.run(erase)
@@ -523,7 +524,7 @@ def audit_verify(ctx: typer.Context) -> None:
     context: Context = ctx.obj
 
     async def work(store: Store) -> tuple[int, AuditBreak | None]:
-        rows = await store.audit_rows()
+        rows = await store.audit.rows()
         return len(rows), first_break(rows, key=store.vault.audit_key)
 
     count, broken = context.run(work)
@@ -557,10 +558,10 @@ def audit_log(
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
-    async def work(store: Store) -> list[AuditEntry]:
+    async def work(store: Store) -> Sequence[AuditEntry]:
         if case is None:
-            return await store.audit_entries()
-        return await store.history((await find_case(store, case, zone)).ticket)
+            return await store.audit.entries()
+        return await store.audit.history((await find_case(store, case, zone)).ticket)
 
     entries = context.run(work)
     if as_json:

@@ -106,3 +106,38 @@ def key_opens_database(key: bytes, database: Path) -> bool | None:
     except InvalidTag:
         return False
     return True
+
+
+def _holds_reports(database: Path) -> bool:
+    try:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT 1 FROM reports LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:  # no reports table yet
+        return False
+
+
+def key_problem(database: Path, key_file: Path) -> str | None:
+    """Why this key cannot serve this database, in a sentence naming `security.key_file`;
+    None when it can (or when there is nothing yet to tell). Creates nothing."""
+    if not database.exists():
+        return None
+    if not key_file.exists():
+        if not _holds_reports(database):
+            return None  # a new key is made on first start
+        return (
+            f"security.key_file: {key_file} is missing, but {database} already holds reports "
+            "sealed with a key. Restore the key file from your backup (or wbs-bot key import): "
+            "without it those reports cannot be read. (A new key is made only for a database "
+            "without reports.)"
+        )
+    try:
+        key = read_key_file(key_file)
+    except KeyFileError as exc:
+        return f"security.key_file: {exc}"
+    if key_opens_database(key, database) is False:
+        return (
+            f"security.key_file: the key does not match this database ({key_file} cannot "
+            f"open what is sealed in {database}). Put back the key that belongs to it; "
+            "nothing was changed."
+        )
+    return None

@@ -24,6 +24,7 @@ TESTS = Path(__file__).parent
 
 # Path under tests/ -> the kind of its tests (unless a test says otherwise).
 MODULE_KIND: dict[str, str] = {
+    "test_architecture.py": "unit",
     "test_audit_chain.py": "storage",
     "test_engine.py": "unit",
     "test_fake_telegram.py": "journey",
@@ -49,6 +50,7 @@ MODULE_KIND: dict[str, str] = {
     "test_settings.py": "unit",
     "test_statistics.py": "unit",
     "test_storage.py": "storage",
+    "test_storage_listing.py": "storage",
     "test_vault.py": "unit",
     "test_whatsapp_journey.py": "journey",
     "test_whatsapp_process.py": "slow",

@@ -21,12 +21,15 @@ from typer.testing import CliRunner, Result
 
 from conversations.cases import Actor, CaseService
 from conversations.i18n import Lang
+from conversations.ports import NewReport
 from conversations.statistics import compute
 from conversations.workflow import Outcome
 from officer_cli import context as cli_context
 from officer_cli import main as cli_main
 from officer_cli.main import app as officer_app
-from storage.database import AuditEntry, NewReport, QueuedMessage, Store
+from storage.audit import AuditEntry
+from storage.outbox import QueuedMessage
+from storage.store import Store
 from storage.vault import Vault
 
 ZONE = ZoneInfo("Asia/Makassar")
@@ -113,7 +116,7 @@ async def seed(base: Path) -> Seeded:
 
     async def submit(report: NewReport, at: datetime) -> str:
         clock[0] = at
-        ticket, _ = await store.submit_report(report, at, 2026, lambda ticket: [])
+        ticket, _ = await store.reports.submit(report, at, 2026, lambda ticket: [])
         tickets.append(ticket)
         return ticket
 
@@ -198,7 +201,7 @@ def queued(seeded: Seeded) -> list[QueuedMessage]:
     """What the CLI queued (not the seeding), in order."""
 
     async def work(store: Store) -> list[QueuedMessage]:
-        found = await store.claim_due(FAR, lease_seconds=0, limit=10_000)
+        found = await store.outbox.claim_due(FAR, lease_seconds=0, limit=10_000)
         return [m for m in found if m.id > seeded.outbox_mark]
 
     result: list[QueuedMessage] = with_store(seeded, work)
@@ -209,7 +212,7 @@ def audited(seeded: Seeded) -> list[AuditEntry]:
     """The audit entries the CLI wrote (not the seeding)."""
 
     async def work(store: Store) -> list[AuditEntry]:
-        return [e for e in await store.audit_entries() if e.id > seeded.audit_mark]
+        return [e for e in await store.audit.entries() if e.id > seeded.audit_mark]
 
     result: list[AuditEntry] = with_store(seeded, work)
     return result
@@ -689,7 +692,7 @@ def test_stats_are_the_numbers_behind_statistik(seeded: Seeded) -> None:
     data = json.loads(result.output)
 
     async def expected(store: Store) -> dict[str, object]:
-        records = await store.reports()
+        records = await store.reports.all()
         return compute(records, month="2026-11", zone=ZONE, services=_services()).to_dict()
 
     assert data == with_store(seeded, expected)

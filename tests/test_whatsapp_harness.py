@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.database import Store
+from storage.store import Store
 from tests.conftest import OFFICER_GROUP, Clock, RunningBot, make_settings
 from tests.support.fake_telegram import BotMessage, FakeTelegram
 from tests.support.fake_whatsapp import FakeWhatsApp, WaSent, WaUser
