@@ -149,7 +149,8 @@ app = typer.Typer(
     help="WBS case officers' tool. Changes are queued and delivered by the running wbs-bot.",
     epilog=table_help()
     + "\n\nExample: `wbs-officer --config config.toml --as 5001 cases ask 7 Kapan uang diminta?`"
-    "\n\nExit codes: 0 done; 1 no such case, refused or declined; 2 bad usage or config.",
+    "\n\nExit codes: 0 done; 1 no such case, refused or declined, or the database busy (try"
+    " again); 2 bad usage or config.",
 )
 cases = typer_app("List, inspect and act on cases (as in the officers' group).")
 app.add_typer(cases, name="cases")
