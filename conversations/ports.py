@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from conversations.workflow import CaseState
+
 # The audit actors the store records for work nobody in particular did: the reporter's own
 # writes (a report, added evidence) and the scheduler's (follow-ups, erasures).
 REPORTER_ACTOR = "pelapor"
@@ -51,6 +53,7 @@ class NewReport:
     consent: bool
     content: dict[str, Any]  # the form's text fields, by field id
     evidence: list[dict[str, Any]]
+    state: str = CaseState.NEW  # where every case starts
 
 
 # -- records the domain reads back ---------------------------------------------------------

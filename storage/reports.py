@@ -19,7 +19,6 @@ from storage.connection import Connection, iso, moment
 from storage.outbox import Message, insert_outbox, outbox_rows
 from storage.sessions import clear_draft
 
-NEW_STATE = "baru"  # the state every report starts in (the workflow's `CaseState.NEW`)
 REPORT_COLUMNS = """id, ticket, channel, state, outcome, category, service, anonymous,
     consent, amount, content, officer, lang, created_at, updated_at, first_action_at,
     closed_at"""
@@ -48,6 +47,8 @@ class ReportForm(Protocol):
     def content(self) -> Mapping[str, Any]: ...
     @property
     def evidence(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def state(self) -> str: ...  # the state the case starts in
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class Reports:
             report.amount,
             report.consent,
             vault.seal_json(report.content, "report"),
-            NEW_STATE,
+            report.state,
             report.lang,
             iso(now),
             iso(now),
