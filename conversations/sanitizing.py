@@ -8,9 +8,13 @@ is only the vocabulary and its sentences, so that the reporter's reply, the offi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from conversations.i18n import Lang, Text
+
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what a bot may download through getFile
 
 
 class Family(StrEnum):
@@ -354,3 +358,62 @@ def reason_text(
 ) -> str:
     """The reporter's sentence for a file that was refused or kept sealed."""
     return REASONS[reason].render(lang, limit=limit_mb, claimed=claimed, actual=actual)
+
+
+@dataclass(frozen=True)
+class Sanitized:
+    """The verdict on one file, with both hashes: the original's is the chain of custody."""
+
+    verdict: Verdict
+    kind: FileKind
+    size: int
+    original_sha256: str
+    clean: bytes | None = field(default=None, repr=False)
+    clean_sha256: str | None = None
+    extension: str | None = None  # of the clean copy, for the name officers see
+    mime: str | None = None
+    removed: tuple[Removal, ...] = ()
+    reason: Reason | None = None
+    claimed: str | None = None  # what the client said the file was, when it was something else
+    limit_mb: int = TELEGRAM_DOWNLOAD_LIMIT // (1024 * 1024)
+
+    @property
+    def family(self) -> Family:
+        return FAMILY[self.kind]
+
+    def reporter_text(self, lang: Lang) -> str:
+        """What the reporter reads: what was removed, or why the file was kept sealed/refused."""
+        if self.verdict is Verdict.CLEANED:
+            text = removed_sentence(self.kind, self.removed, lang)
+            if self.claimed:
+                note = T_WARN_MISMATCH.render(lang, actual=self.kind.upper(), claimed=self.claimed)
+                text += "\n" + note
+            return text
+        assert self.reason is not None
+        return reason_text(
+            self.reason,
+            lang,
+            limit_mb=self.limit_mb,
+            claimed=self.claimed or "",
+            actual=self.kind.upper(),
+        )
+
+    def officer_note(self, lang: Lang) -> str:
+        """The officers' short word per file: "metadata dihapus" or why it was not cleaned."""
+        if self.verdict is Verdict.CLEANED:
+            return (T_OFFICER_CLEANED if self.removed else T_OFFICER_NOTHING).render(lang)
+        why = OFFICER_REASONS.get(self.reason) if self.reason else None
+        return T_OFFICER_SEALED.render(lang, why=why.render(lang) if why else "-")
+
+    def record(self) -> dict[str, Any]:
+        """What is kept of the verdict beside the sealed files (no bytes, no file name)."""
+        return {
+            "verdict": str(self.verdict),
+            "type": str(self.kind),
+            "size": self.size,
+            "sha256": self.original_sha256,
+            "clean_sha256": self.clean_sha256,
+            "clean_size": len(self.clean) if self.clean is not None else None,
+            "removed": [str(r) for r in self.removed],
+            "reason": str(self.reason) if self.reason else None,
+        }

@@ -6,6 +6,7 @@ pikepdf, lxml, mutagen) and an external program (ffmpeg): `conversations/` stays
 bytes. The bot, as the composition root, calls `sanitize` between download and storage.
 """
 
-from bot.evidence.sanitizer import TELEGRAM_DOWNLOAD_LIMIT, Sanitized, sanitize
+from bot.evidence.sanitizer import sanitize
+from conversations.sanitizing import TELEGRAM_DOWNLOAD_LIMIT, Sanitized
 
 __all__ = ["TELEGRAM_DOWNLOAD_LIMIT", "Sanitized", "sanitize"]
