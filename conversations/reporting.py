@@ -54,6 +54,13 @@ from conversations.reporter_input import (
     Said,
     SentFile,
 )
+from conversations.sanitizing import (
+    Sanitized,
+    Verdict,
+    blobs_of,
+    evidence_item,
+    forwarded,
+)
 from conversations.workflow import STATE_LABELS, CaseState
 
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
@@ -71,6 +78,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# Cleans one file (data, claimed MIME type, claimed name, size limit): bot.evidence.sanitize,
+# run off the event loop.
+EvidenceCleaner = Callable[[bytes, str | None, str | None, int], Awaitable[Sanitized]]
 CommandRun = Callable[[Address, Lang, Draft | None], Awaitable[list[str]]]
 
 
@@ -92,9 +102,11 @@ class ReportingService:
         *,
         officer_address: Address,
         zone: ZoneInfo,
+        cleaner: EvidenceCleaner,
         default_lang: Lang = Lang.ID,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self.cleaner = cleaner
         self.store = store
         self.engine = engine
         self.cases = cases
@@ -334,23 +346,28 @@ class ReportingService:
         except FileTooBig:
             return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
         mime = file.mime or downloaded.mime
-        return await self._attach(chat, file.kind, downloaded.data, name=file.name, mime=mime)
+        result = await self.cleaner(downloaded.data, mime, file.name, file.limit_mb * 1024 * 1024)
+        return await self._attach(chat, file.kind, downloaded.data, result)
 
-    async def _attach(
-        self, chat: Address, kind: str, data: bytes, *, name: str | None, mime: str | None
-    ) -> list[str]:
-        """A file sent at the evidence question: sealed on disk first, then recorded."""
-        blob = self.store.blobs.put(data)
-        item = {"kind": kind, "blob": blob.name, "sha256": blob.sha256, "size": blob.size}
-        if name:
-            item["name"] = name
-        if mime:
-            item["mime"] = mime
+    async def _attach(self, chat: Address, kind: str, data: bytes, result: Sanitized) -> list[str]:
+        """A file sent at the evidence question, cleaned: the original sealed with its hash
+        (chain of custody), the clean copy beside it for officers; then recorded, and the
+        reporter told what was removed. A refused file is not stored at all."""
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        if result.verdict is Verdict.REFUSED:
+            return await self._say(chat, lang, Prompt("⚠️ " + result.reporter_text(lang)))
+        original = self.store.blobs.put(data)
+        clean = self.store.blobs.put(result.clean) if result.clean is not None else None
+        item = evidence_item(kind, result, original.name, clean.name if clean else None)
         try:
-            return await self._event(chat, Attached(item))
+            routed = await self._event(chat, Attached(item))
         except BaseException:
-            self.store.blobs.delete(blob.name)
+            for name in blobs_of(item):
+                self.store.blobs.delete(name)
             raise
+        await self._say(chat, lang, Prompt(result.reporter_text(lang)))
+        return routed
 
     async def say(self, chat: Address, text: Text, **params: object) -> list[str]:
         session = await self.store.sessions.get(chat)
@@ -381,10 +398,11 @@ class ReportingService:
         return [chat]
 
     def _drop_unused_files(self, before: Draft | None, after: Draft | None) -> None:
-        kept = {e.get("blob") for e in after.evidence} if after else set()
+        kept = {name for e in after.evidence for name in blobs_of(e)} if after else set()
         for item in before.evidence if before else []:
-            if item.get("blob") and item["blob"] not in kept:
-                self.store.blobs.delete(item["blob"])
+            for name in blobs_of(item):
+                if name not in kept:
+                    self.store.blobs.delete(name)
 
     async def _submit(self, chat: Address, draft: Draft, lang: Lang) -> list[str]:
         answers = draft.answers
@@ -411,7 +429,7 @@ class ReportingService:
 
         def messages(ticket: str) -> Sequence[Outgoing]:
             alert = officer_alert(ticket, _alert_view(report), group_lang)
-            files = [item for item in report.evidence if item["kind"] != "link"]
+            files = forwarded(report.evidence)
             return [
                 Outgoing(
                     chat,

@@ -7,7 +7,7 @@ is only the vocabulary and its sentences, so that the reporter's reply, the offi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -318,6 +318,10 @@ OFFICER_REASONS: dict[Reason, Text] = {
     Reason.MARKUP: Text("halaman web/SVG", "web page/SVG"),
     Reason.TOO_MANY_PIXELS: Text("gambar terlalu besar", "picture too large"),
 }
+T_FILE_LINE = Text(
+    "• {kind} {type}, {size}, {note}, SHA-256 <code>{sha256}</code>",
+    "• {kind} {type}, {size}, {note}, SHA-256 <code>{sha256}</code>",
+)
 # Placeholders every text of one kind must share, checked by the tests.
 ALL_TEXTS: tuple[Text, ...] = (
     *KIND_NAMES.values(),
@@ -330,6 +334,7 @@ ALL_TEXTS: tuple[Text, ...] = (
     T_OFFICER_CLEANED,
     T_OFFICER_NOTHING,
     T_OFFICER_SEALED,
+    T_FILE_LINE,
 )
 
 
@@ -417,3 +422,71 @@ class Sanitized:
             "removed": [str(r) for r in self.removed],
             "reason": str(self.reason) if self.reason else None,
         }
+
+
+# -- evidence items: what is stored for one file, and how officers see it ---------------
+
+
+def evidence_item(
+    channel_kind: str, result: Sanitized, original_blob: str, clean_blob: str | None
+) -> dict[str, Any]:
+    """The draft's record of one file: never the reporter's file name, both hashes.
+
+    `blob`, `sha256` and `size` name what officers get (the clean copy); a file kept sealed
+    has no `blob`, and its `sha256` is the original's. `original` is the sealed original.
+    """
+    item: dict[str, Any] = {
+        "kind": channel_kind,
+        "type": str(result.kind),
+        "verdict": str(result.verdict),
+        "original": {
+            "blob": original_blob,
+            "sha256": result.original_sha256,
+            "size": result.size,
+        },
+        "removed": [str(r) for r in result.removed],
+        "sha256": result.clean_sha256 or result.original_sha256,
+        "size": len(result.clean) if result.clean is not None else result.size,
+    }
+    if clean_blob is not None:
+        item |= {"blob": clean_blob, "ext": result.extension, "mime": result.mime}
+    if result.reason is not None:
+        item["reason"] = str(result.reason)
+    return item
+
+
+def blobs_of(item: Mapping[str, Any]) -> list[str]:
+    """Every stored file of an evidence item (clean copy and sealed original)."""
+    names = [item.get("blob"), (item.get("original") or {}).get("blob")]
+    return [name for name in names if isinstance(name, str) and name]
+
+
+def forwarded(evidence: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The files officers receive: clean copies only (a sealed file is listed, never sent)."""
+    return [item for item in evidence if item.get("kind") != "link" and item.get("blob")]
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def file_line(item: Mapping[str, Any], kind_name: str, lang: Lang) -> str:
+    """One file in the alert and /lihat: kind, size, "metadata dihapus" or why not, hash."""
+    verdict = item.get("verdict")
+    if verdict == Verdict.SEALED:
+        why = OFFICER_REASONS.get(Reason(item["reason"])) if item.get("reason") else None
+        note = T_OFFICER_SEALED.render(lang, why=why.render(lang) if why else "-")
+    elif verdict == Verdict.CLEANED:
+        note = (T_OFFICER_CLEANED if item.get("removed") else T_OFFICER_NOTHING).render(lang)
+    else:  # evidence stored before files were cleaned
+        note = "-"
+    return T_FILE_LINE.render(
+        lang,
+        kind=kind_name,
+        type=str(item.get("type", "")).upper(),
+        size=human_size(int(item.get("size") or 0)),
+        note=note,
+        sha256=str(item.get("sha256", ""))[:16] + "…",
+    )
