@@ -60,7 +60,8 @@ async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
     await store.close()
     config = tmp_path / "config.toml"
     config.write_text(
-        '[storage]\ndatabase = "data/wbs.sqlite3"\n[security]\nkey_file = "data/wbs.key"\n'
+        '[bot]\nlanguage = "en"\n[storage]\ndatabase = "data/wbs.sqlite3"\n'
+        '[security]\nkey_file = "data/wbs.key"\n'
     )
     yield config, ticket
 
@@ -155,7 +156,8 @@ def test_an_old_database_with_english_action_names_reads_as_state_codes(tmp_path
     ticket = asyncio.run(_old_database(tmp_path))
     config = tmp_path / "config.toml"
     config.write_text(
-        '[storage]\ndatabase = "data/wbs.sqlite3"\n[security]\nkey_file = "data/wbs.key"\n'
+        '[bot]\nlanguage = "en"\n[storage]\ndatabase = "data/wbs.sqlite3"\n'
+        '[security]\nkey_file = "data/wbs.key"\n'
     )
     assert officer(config, "audit", "verify") == (0, "intact: 4 entries\n")
     code, output = officer(config, "audit", "log", ticket, "--json")

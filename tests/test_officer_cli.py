@@ -50,6 +50,8 @@ SECRETS = (
     "4444",
 )
 CONFIG = """
+[bot]
+language = "en"  # the officers' language: these tests read the CLI in English
 [telegram]
 officer_chat_id = -1001
 officer_user_ids = [5001, 5002]
@@ -369,7 +371,7 @@ def test_assign_names_another_officer(seeded: Seeded) -> None:
     assert shown["officer"] == "Ani Lestari" and shown["state"] == "baru"
     (message,) = queued(seeded)
     assert message.address == GROUP
-    assert "ditugaskan kepada Ani Lestari oleh Budi" in message.payload["text"]
+    assert "assigned to Ani Lestari by Budi" in message.payload["text"]
     (entry,) = audited(seeded)
     assert (entry.actor, entry.action) == (OFFICER, "ditugaskan")
     assert entry.detail["officer"] == "Ani Lestari"
@@ -380,14 +382,14 @@ def test_moves_follow_the_one_transition_table(seeded: Seeded) -> None:
         seeded, "cases", "move", "1", "selesai", "--outcome", "terbukti", "--reason", "x"
     )
     assert refused.exit_code == 1
-    assert "tidak diizinkan" in refused.output and "Menunggu Kelengkapan" in refused.output
+    assert "not allowed" in refused.output and "Waiting for more information" in refused.output
     assert "<b>" not in refused.output  # the group's HTML, made plain for a terminal
     assert not audited(seeded) and not queued(seeded)
 
     steps = [
-        ("telaah", [], "Penelaahan", [GROUP]),
-        ("klarifikasi", [], "Klarifikasi", [GROUP]),  # a record of the call: invites no one
-        ("selesai", ["--outcome", "tidak_terbukti"], "Selesai", ["telegram:4242", GROUP]),
+        ("telaah", [], "Under review", [GROUP]),
+        ("klarifikasi", [], "Clarification", [GROUP]),  # a record of the call: invites no one
+        ("selesai", ["--outcome", "tidak_terbukti"], "Concluded", ["telegram:4242", GROUP]),
     ]
     for state, extra, label, addresses in steps:
         before = len(queued(seeded))
@@ -525,7 +527,7 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
     assert entry.detail["reason"] == "Pemeriksaan Inspektorat" and entry.detail["via"] == "cli"
     # The group learns that it happened; the identity is queued nowhere.
     (notice,) = queued(seeded)
-    assert notice.address == GROUP and "identitas pelapor dibuka" in notice.payload["text"]
+    assert notice.address == GROUP and "identity was opened" in notice.payload["text"]
     for value in (*MARIA.values(), "Maria"):
         assert value not in json.dumps(notice.payload)
 
@@ -706,8 +708,8 @@ def test_stats_are_the_numbers_behind_statistik(seeded: Seeded) -> None:
         "November 2026",
         "Pengaduan Layanan",
         "SIMPEG",
-        "Menunggu Kelengkapan",
-        "Terbukti",
+        "Waiting for more information",
+        "Proven",
     ):
         assert label in table.output
 
@@ -724,7 +726,7 @@ def test_reading_commands_print_tables(seeded: Seeded) -> None:
     for ticket in seeded.tickets:
         assert ticket in listing.output
     shown = officer(seeded, "cases", "show", "2")
-    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "selesai" in shown.output
+    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "Concluded" in shown.output
     log = officer(seeded, "audit", "log", "2")
     assert log.exit_code == 0 and "kelengkapan" in log.output
 

@@ -106,7 +106,7 @@ def test_purge_asks_then_erases_and_audits(seeded: Seeded, monkeypatch: pytest.M
 
     # The case stays for the record; the reporter is gone from it.
     shown = officer(seeded, "cases", "show", rejected)
-    assert shown.exit_code == 0 and "ditolak" in shown.output
+    assert shown.exit_code == 0 and "Rejected" in shown.output
     revealed = officer(seeded, "identity", "reveal", rejected, "--reason", "x", "-y", who=ADMIN)
     assert revealed.exit_code == 0 and "erased" in revealed.output
     assert "Yosef" not in revealed.output

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conversations.case_actions import ACTIONS
 from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
 from tests.support import evidence_samples as samples
 from tests.support.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
@@ -113,7 +114,9 @@ async def test_refused_moves_name_the_allowed_ones(group: Group, reporter: Repor
     assert "Menunggu Kelengkapan" in refusal.text and "Penelaahan" in refusal.text
     await group.command(group.officer, f"/tolak {ticket} Bukan kewenangan BKD", then="Ditolak")
     await reporter.expect("tidak dapat ditindaklanjuti")
-    await group.command(group.officer, f"/telaah {ticket}", then="tidak diizinkan")
+    final = await group.command(group.officer, f"/telaah {ticket}", then="tidak diizinkan")
+    assert "sudah final" in final.text and "Hanya admin" in final.text
+    assert f"/buka {ticket}" in final.text and "Yang diizinkan" not in final.text
     await group.command(group.officer, f"/buka {ticket} salah tolak", then="hanya untuk admin")
     await group.command(group.admin, f"/buka {ticket} Ada bukti baru", then="Penelaahan")
     await group.command(
@@ -135,7 +138,9 @@ async def test_usage_lines_and_unknown_cases(group: Group, reporter: Reporter) -
     ticket, _ = await sent_case(reporter, group)
     listing = await group.command(group.officer, "/kasus", then="Kasus (1)")
     assert ticket in listing.text and "Diterima" in listing.text
-    await group.command(group.officer, "/bantuan", then="/ungkap")
+    help_text = (await group.command(group.officer, "/bantuan", then="/ungkap")).text
+    for row in ACTIONS:  # the same table as wbs-officer --help
+        assert (f"/{row.command}" if row.command else f"wbs-officer {row.cli_name}") in help_text
 
 
 async def test_non_officers_are_refused_and_change_nothing(
