@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.dispatcher import Dispatcher
 from bot.errors import on_error
+from bot.evidence import clean_evidence
 from bot.http import AiohttpRequest
 from bot.rules import followup_rules
 from bot.settings import Settings
@@ -84,6 +85,7 @@ async def open_services(
         cases,
         officer_address=officer_address,
         zone=settings.bot.zone,
+        cleaner=clean_evidence,
         default_lang=Lang(settings.bot.language),
         clock=clock,
     )

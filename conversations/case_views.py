@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.alerts import esc, evidence_summary, rupiah, shorten
+from conversations.alerts import esc, evidence_files, evidence_summary, rupiah, shorten
 from conversations.audit_actions import AuditAction
 from conversations.i18n import Lang, Text
 from conversations.officer_texts import (
@@ -144,6 +144,7 @@ def case_detail(
     for label, value in fields[1:]:
         lines.append(f"<b>{esc(label)}</b>: {esc(value)}")
         if label == evidence_label:
+            lines += evidence_files(record.evidence, lang)
             lines += [f"• {esc(item['url'])}" for item in record.evidence if item["kind"] == "link"]
     events = [esc(history_line(entry, zone, lang)) for entry in history]
     head = "\n".join([*lines, "", f"<b>{FIELD_LABELS['history'].render(lang)}</b>"])

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import texts
-from conversations.alerts import esc, evidence_caption, evidence_summary
+from conversations.alerts import esc, evidence_caption, evidence_files, evidence_summary
 from conversations.audit_actions import AuditAction
 from conversations.case_actions import CALLED, CaseAction, Role, action
 from conversations.engine import Prompt
@@ -55,6 +55,7 @@ from conversations.officer_texts import (
 )
 from conversations.outbox_kinds import OutboxKind
 from conversations.ports import Outgoing, ReportRecord, Storage
+from conversations.sanitizing import forwarded
 from conversations.tickets import CASE_NAME, CaseName, NotATicket, resolve
 from conversations.workflow import (
     FINAL_STATES,
@@ -485,7 +486,7 @@ class CaseService:
         with the case and passed on to the group."""
         record = await self.own_case(address, name)
         links = "".join(f"\n• {esc(item['url'])}" for item in items if item["kind"] == "link")
-        files = [item for item in items if item["kind"] != "link"]
+        files = forwarded(items)
         messages = [
             Outgoing(
                 address,
@@ -497,7 +498,10 @@ class CaseService:
                 record,
                 G_EVIDENCE,
                 ticket=record.ticket,
-                what=evidence_summary(list(items), self.lang) + links,
+                what="\n".join(
+                    [evidence_summary(list(items), self.lang), *evidence_files(items, self.lang)]
+                )
+                + links,
             ),
             *(
                 Outgoing(

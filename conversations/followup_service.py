@@ -28,6 +28,7 @@ from conversations.followups import (
 from conversations.i18n import Lang
 from conversations.outbox_kinds import OutboxKind
 from conversations.ports import SYSTEM_ACTOR, CaseTimes, FollowupsPort, Outgoing, Storage
+from conversations.sanitizing import blobs_of
 from conversations.workflow import FINAL_STATES
 
 
@@ -126,8 +127,8 @@ class FollowupService:
                 draft.chat_hash, draft.updated_at
             ):
                 for item in draft.draft.get("evidence", []):
-                    if item.get("blob"):
-                        self.store.blobs.delete(item["blob"])
+                    for name in blobs_of(item):
+                        self.store.blobs.delete(name)
         return addresses
 
     async def overdue_tickets(self) -> frozenset[str]:

@@ -236,6 +236,10 @@ KIND_NAMES = {
     "photo": Text("foto", "photo"),
     "video": Text("video", "video"),
     "document": Text("dokumen", "document"),
+    "voice": Text("pesan suara", "voice message"),
+    "audio": Text("rekaman suara", "audio"),
+    "video_note": Text("video bulat", "video note"),
+    "sticker": Text("stiker", "sticker"),
 }
 ALERT_TITLE = Text("🔔 <b>Laporan baru {ticket}</b>", "🔔 <b>New report {ticket}</b>")
 ALERT_REPORTER = Text(

@@ -55,6 +55,13 @@ from conversations.reporter_input import (
     Said,
     SentFile,
 )
+from conversations.sanitizing import (
+    Sanitized,
+    Verdict,
+    blobs_of,
+    evidence_item,
+    forwarded,
+)
 from conversations.workflow import STATE_LABELS, CaseState
 
 ANSWER_FOR = "answer:"  # the button naming the case that held answers are for
@@ -73,6 +80,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# Cleans one file (data, claimed MIME type, claimed name, size limit): bot.evidence.sanitize,
+# run off the event loop.
+EvidenceCleaner = Callable[[bytes, str | None, str | None, int], Awaitable[Sanitized]]
 CommandRun = Callable[[Address, Lang, Draft | None], Awaitable[list[str]]]
 
 
@@ -94,9 +104,11 @@ class ReportingService:
         *,
         officer_address: Address,
         zone: ZoneInfo,
+        cleaner: EvidenceCleaner,
         default_lang: Lang = Lang.ID,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self.cleaner = cleaner
         self.store = store
         self.engine = engine
         self.cases = cases
@@ -428,63 +440,51 @@ class ReportingService:
         return session.draft is not None or session.attach_ticket is not None
 
     async def _file(self, chat: Address, file: SentFile) -> list[str]:
-        """Downloaded only where the conversation takes files (within the channel's limit)."""
+        """Downloaded only where the conversation takes files (within the channel's limit):
+        the form's evidence question, `/bukti`, or a case waiting for the reporter's answer."""
+        to_case = False
         if not await self._expects_files(chat):
             if await self._busy(chat):
                 return await self._event(chat, Unsupported())
-            waiting = await self.waiting_cases(chat)
-            if not waiting:
+            if not await self.waiting_cases(chat):
                 session = await self.store.sessions.get(chat)
                 lang = _lang(session.lang, self.default_lang)
                 told = await self._nothing_waits(chat, lang, texts.FILE_NOT_EXPECTED)
                 return told if told is not None else await self._event(chat, Unsupported())
-            try:
-                downloaded = await file.download()
-            except FileTooBig:
-                return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
-            item = self._sealed(
-                file.kind, downloaded.data, name=file.name, mime=file.mime or downloaded.mime
-            )
-            try:
-                relayed = await self._to_waiting_case(chat, {"file": item})
-            except BaseException:
-                self.store.blobs.delete(item["blob"])
-                raise
-            return relayed if relayed is not None else []
+            to_case = True
         try:
             downloaded = await file.download()
         except FileTooBig:
             return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
         mime = file.mime or downloaded.mime
-        return await self._attach(chat, file.kind, downloaded.data, name=file.name, mime=mime)
-
-    def _sealed(
-        self, kind: str, data: bytes, *, name: str | None, mime: str | None
-    ) -> dict[str, Any]:
-        """A file sealed on disk, as the evidence item that names it."""
-        blob = self.store.blobs.put(data)
-        item: dict[str, Any] = {
-            "kind": kind,
-            "blob": blob.name,
-            "sha256": blob.sha256,
-            "size": blob.size,
-        }
-        if name:
-            item["name"] = name
-        if mime:
-            item["mime"] = mime
-        return item
+        result = await self.cleaner(downloaded.data, mime, file.name, file.limit_mb * 1024 * 1024)
+        return await self._attach(chat, file.kind, downloaded.data, result, to_case=to_case)
 
     async def _attach(
-        self, chat: Address, kind: str, data: bytes, *, name: str | None, mime: str | None
+        self, chat: Address, kind: str, data: bytes, result: Sanitized, *, to_case: bool = False
     ) -> list[str]:
-        """A file sent at the evidence question: sealed on disk first, then recorded."""
-        item = self._sealed(kind, data, name=name, mime=mime)
+        """A file sent at the evidence question (or, `to_case`, as an answer), cleaned: the
+        original sealed with its hash (chain of custody), the clean copy beside it for
+        officers; then recorded, and the reporter told what was removed. A refused file is
+        not stored at all."""
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        if result.verdict is Verdict.REFUSED:
+            return await self._say(chat, lang, Prompt("⚠️ " + result.reporter_text(lang)))
+        original = self.store.blobs.put(data)
+        clean = self.store.blobs.put(result.clean) if result.clean is not None else None
+        item = evidence_item(kind, result, original.name, clean.name if clean else None)
         try:
-            return await self._event(chat, Attached(item))
+            if to_case:
+                routed = await self._to_waiting_case(chat, {"file": item}) or []
+            else:
+                routed = await self._event(chat, Attached(item))
         except BaseException:
-            self.store.blobs.delete(item["blob"])
+            for name in blobs_of(item):
+                self.store.blobs.delete(name)
             raise
+        await self._say(chat, lang, Prompt(result.reporter_text(lang)))
+        return routed
 
     async def say(self, chat: Address, text: Text, **params: object) -> list[str]:
         session = await self.store.sessions.get(chat)
@@ -515,10 +515,11 @@ class ReportingService:
         return [chat]
 
     def _drop_unused_files(self, before: Draft | None, after: Draft | None) -> None:
-        kept = {e.get("blob") for e in after.evidence} if after else set()
+        kept = {name for e in after.evidence for name in blobs_of(e)} if after else set()
         for item in before.evidence if before else []:
-            if item.get("blob") and item["blob"] not in kept:
-                self.store.blobs.delete(item["blob"])
+            for name in blobs_of(item):
+                if name not in kept:
+                    self.store.blobs.delete(name)
 
     async def _submit(self, chat: Address, draft: Draft, lang: Lang) -> list[str]:
         answers = draft.answers
@@ -545,7 +546,7 @@ class ReportingService:
 
         def messages(ticket: str) -> Sequence[Outgoing]:
             alert = officer_alert(ticket, _alert_view(report), group_lang)
-            files = [item for item in report.evidence if item["kind"] != "link"]
+            files = forwarded(report.evidence)
             return [
                 Outgoing(
                     chat,

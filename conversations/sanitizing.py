@@ -7,10 +7,14 @@ is only the vocabulary and its sentences, so that the reporter's reply, the offi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from conversations.i18n import Lang, Text
+
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what a bot may download through getFile
 
 
 class Family(StrEnum):
@@ -314,6 +318,10 @@ OFFICER_REASONS: dict[Reason, Text] = {
     Reason.MARKUP: Text("halaman web/SVG", "web page/SVG"),
     Reason.TOO_MANY_PIXELS: Text("gambar terlalu besar", "picture too large"),
 }
+T_FILE_LINE = Text(
+    "• {kind} {type}, {size}, {note}, SHA-256 <code>{sha256}</code>",
+    "• {kind} {type}, {size}, {note}, SHA-256 <code>{sha256}</code>",
+)
 # Placeholders every text of one kind must share, checked by the tests.
 ALL_TEXTS: tuple[Text, ...] = (
     *KIND_NAMES.values(),
@@ -326,6 +334,7 @@ ALL_TEXTS: tuple[Text, ...] = (
     T_OFFICER_CLEANED,
     T_OFFICER_NOTHING,
     T_OFFICER_SEALED,
+    T_FILE_LINE,
 )
 
 
@@ -354,3 +363,130 @@ def reason_text(
 ) -> str:
     """The reporter's sentence for a file that was refused or kept sealed."""
     return REASONS[reason].render(lang, limit=limit_mb, claimed=claimed, actual=actual)
+
+
+@dataclass(frozen=True)
+class Sanitized:
+    """The verdict on one file, with both hashes: the original's is the chain of custody."""
+
+    verdict: Verdict
+    kind: FileKind
+    size: int
+    original_sha256: str
+    clean: bytes | None = field(default=None, repr=False)
+    clean_sha256: str | None = None
+    extension: str | None = None  # of the clean copy, for the name officers see
+    mime: str | None = None
+    removed: tuple[Removal, ...] = ()
+    reason: Reason | None = None
+    claimed: str | None = None  # what the client said the file was, when it was something else
+    limit_mb: int = TELEGRAM_DOWNLOAD_LIMIT // (1024 * 1024)
+
+    @property
+    def family(self) -> Family:
+        return FAMILY[self.kind]
+
+    def reporter_text(self, lang: Lang) -> str:
+        """What the reporter reads: what was removed, or why the file was kept sealed/refused."""
+        if self.verdict is Verdict.CLEANED:
+            text = removed_sentence(self.kind, self.removed, lang)
+            if self.claimed:
+                note = T_WARN_MISMATCH.render(lang, actual=self.kind.upper(), claimed=self.claimed)
+                text += "\n" + note
+            return text
+        assert self.reason is not None
+        return reason_text(
+            self.reason,
+            lang,
+            limit_mb=self.limit_mb,
+            claimed=self.claimed or "",
+            actual=self.kind.upper(),
+        )
+
+    def officer_note(self, lang: Lang) -> str:
+        """The officers' short word per file: "metadata dihapus" or why it was not cleaned."""
+        if self.verdict is Verdict.CLEANED:
+            return (T_OFFICER_CLEANED if self.removed else T_OFFICER_NOTHING).render(lang)
+        why = OFFICER_REASONS.get(self.reason) if self.reason else None
+        return T_OFFICER_SEALED.render(lang, why=why.render(lang) if why else "-")
+
+    def record(self) -> dict[str, Any]:
+        """What is kept of the verdict beside the sealed files (no bytes, no file name)."""
+        return {
+            "verdict": str(self.verdict),
+            "type": str(self.kind),
+            "size": self.size,
+            "sha256": self.original_sha256,
+            "clean_sha256": self.clean_sha256,
+            "clean_size": len(self.clean) if self.clean is not None else None,
+            "removed": [str(r) for r in self.removed],
+            "reason": str(self.reason) if self.reason else None,
+        }
+
+
+# -- evidence items: what is stored for one file, and how officers see it ---------------
+
+
+def evidence_item(
+    channel_kind: str, result: Sanitized, original_blob: str, clean_blob: str | None
+) -> dict[str, Any]:
+    """The draft's record of one file: never the reporter's file name, both hashes.
+
+    `blob`, `sha256` and `size` name what officers get (the clean copy); a file kept sealed
+    has no `blob`, and its `sha256` is the original's. `original` is the sealed original.
+    """
+    item: dict[str, Any] = {
+        "kind": channel_kind,
+        "type": str(result.kind),
+        "verdict": str(result.verdict),
+        "original": {
+            "blob": original_blob,
+            "sha256": result.original_sha256,
+            "size": result.size,
+        },
+        "removed": [str(r) for r in result.removed],
+        "sha256": result.clean_sha256 or result.original_sha256,
+        "size": len(result.clean) if result.clean is not None else result.size,
+    }
+    if clean_blob is not None:
+        item |= {"blob": clean_blob, "ext": result.extension, "mime": result.mime}
+    if result.reason is not None:
+        item["reason"] = str(result.reason)
+    return item
+
+
+def blobs_of(item: Mapping[str, Any]) -> list[str]:
+    """Every stored file of an evidence item (clean copy and sealed original)."""
+    names = [item.get("blob"), (item.get("original") or {}).get("blob")]
+    return [name for name in names if isinstance(name, str) and name]
+
+
+def forwarded(evidence: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The files officers receive: clean copies only (a sealed file is listed, never sent)."""
+    return [item for item in evidence if item.get("kind") != "link" and item.get("blob")]
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def file_line(item: Mapping[str, Any], kind_name: str, lang: Lang) -> str:
+    """One file in the alert and /lihat: kind, size, "metadata dihapus" or why not, hash."""
+    verdict = item.get("verdict")
+    if verdict == Verdict.SEALED:
+        why = OFFICER_REASONS.get(Reason(item["reason"])) if item.get("reason") else None
+        note = T_OFFICER_SEALED.render(lang, why=why.render(lang) if why else "-")
+    elif verdict == Verdict.CLEANED:
+        note = (T_OFFICER_CLEANED if item.get("removed") else T_OFFICER_NOTHING).render(lang)
+    else:  # evidence stored before files were cleaned
+        note = "-"
+    return T_FILE_LINE.render(
+        lang,
+        kind=kind_name,
+        type=str(item.get("type", "")).upper(),
+        size=human_size(int(item.get("size") or 0)),
+        note=note,
+        sha256=str(item.get("sha256", ""))[:16] + "…",
+    )

@@ -22,6 +22,7 @@ from conversations.calendar import WorkCalendar
 from conversations.followup_service import case_clocks
 from conversations.followups import Due, due_followups
 from conversations.ports import StaleDraft
+from conversations.sanitizing import blobs_of
 from storage.store import Store
 
 
@@ -82,6 +83,6 @@ async def carry_out(store: Store, work: Plan, now: datetime, actor: str) -> tupl
         if await store.sessions.drop_draft(draft.chat_hash, draft.updated_at):
             drafts += 1
             for evidence in draft.draft.get("evidence", []):
-                if evidence.get("blob"):
-                    store.blobs.delete(evidence["blob"])
+                for name in blobs_of(evidence):
+                    store.blobs.delete(name)
     return identities, drafts

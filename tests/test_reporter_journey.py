@@ -21,6 +21,7 @@ from tests.conftest import (
     make_settings,
     walk_to_summary,
 )
+from tests.support import evidence_samples as samples
 from tests.support.fake_telegram import FakeTelegram
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
@@ -28,7 +29,7 @@ CHRONOLOGY = (
     "Pada 12 Maret 2024 Kepala Sub Bidang meminta <b>uang pelicin</b> & 'tanda terima kasih' "
     "sebesar lima juta rupiah agar berkas mutasi saya diproses."
 )
-PHOTO = b"\x89PNG\r\n\x1a\n" + b"bukti-foto-" * 100
+PHOTO = samples.phone_jpeg()  # as a phone sends it: GPS, camera serial, thumbnail
 
 
 async def file_identified_violation(reporter: Reporter) -> str:
@@ -93,7 +94,11 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
     assert fake.buttons(alert) == ["Ambil", "Minta Kelengkapan", "Telaah", "Tolak"]
 
     photo = await fake.next_message(OFFICER_GROUP, contains=ticket)
-    assert photo.kind == "photo" and photo.file == PHOTO
+    # Officers get the clean copy: the picture, without where and with what it was taken.
+    assert photo.kind == "photo" and photo.file is not None and photo.file != PHOTO
+    for marker in samples.JPEG_MARKERS:
+        assert marker.encode() not in photo.file, marker
+    assert "metadata dihapus" in alert.text and "JPEG" in alert.text
 
     # A copy of the database files alone reveals none of it.
     await asyncio.sleep(0.1)
@@ -108,7 +113,7 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
         "Yohanes Benu",
     ):
         assert secret.encode() not in raw, secret
-    assert b"bukti-foto-" not in raw
+    assert samples.CAMERA_SERIAL.encode() not in raw  # the sealed original too
 
 
 async def test_officer_cli_shows_the_case_without_identity(

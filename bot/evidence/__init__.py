@@ -6,6 +6,18 @@ pikepdf, lxml, mutagen) and an external program (ffmpeg): `conversations/` stays
 bytes. The bot, as the composition root, calls `sanitize` between download and storage.
 """
 
-from bot.evidence.sanitizer import TELEGRAM_DOWNLOAD_LIMIT, Sanitized, sanitize
+import asyncio
 
-__all__ = ["TELEGRAM_DOWNLOAD_LIMIT", "Sanitized", "sanitize"]
+from bot.evidence.sanitizer import sanitize
+from conversations.sanitizing import TELEGRAM_DOWNLOAD_LIMIT, Sanitized
+
+__all__ = ["TELEGRAM_DOWNLOAD_LIMIT", "Sanitized", "clean_evidence", "sanitize"]
+
+
+async def clean_evidence(
+    data: bytes, claimed_mime: str | None, claimed_name: str | None, limit: int
+) -> Sanitized:
+    """The reporting service's cleaner: the CPU work off the event loop, in a thread."""
+    return await asyncio.to_thread(
+        sanitize, data, claimed_mime=claimed_mime, claimed_name=claimed_name, limit=limit
+    )

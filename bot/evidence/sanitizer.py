@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import posixpath
-from dataclasses import dataclass, field
-from typing import Any
 
 from bot.evidence.images import clean_image
 from bot.evidence.media import clean_media
@@ -19,26 +17,18 @@ from bot.evidence.office import ODF, clean_office
 from bot.evidence.outcome import Cleaned, Declined, NotCleaned, Refusal
 from bot.evidence.pdf import clean_pdf
 from bot.evidence.sniff import identify
-from conversations.i18n import Lang
 from conversations.sanitizing import (
     FAMILY,
-    OFFICER_REASONS,
-    T_OFFICER_CLEANED,
-    T_OFFICER_NOTHING,
-    T_OFFICER_SEALED,
-    T_WARN_MISMATCH,
+    TELEGRAM_DOWNLOAD_LIMIT,
     Family,
     FileKind,
     Reason,
-    Removal,
+    Sanitized,
     Verdict,
-    reason_text,
-    removed_sentence,
 )
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what a bot may download through getFile
 OFFICE = {FileKind.DOCX, FileKind.XLSX, FileKind.PPTX} | ODF
 MIME_FAMILIES: tuple[tuple[str, Family], ...] = (
     ("image/svg", Family.DOCUMENT),
@@ -136,65 +126,6 @@ EXTENSION_FAMILIES: dict[str, Family] = {
     ),
 }
 GENERIC_MIMES = {"", "application/octet-stream", "binary/octet-stream", "application/unknown"}
-
-
-@dataclass(frozen=True)
-class Sanitized:
-    """The verdict on one file, with both hashes: the original's is the chain of custody."""
-
-    verdict: Verdict
-    kind: FileKind
-    size: int
-    original_sha256: str
-    clean: bytes | None = field(default=None, repr=False)
-    clean_sha256: str | None = None
-    extension: str | None = None  # of the clean copy, for the name officers see
-    mime: str | None = None
-    removed: tuple[Removal, ...] = ()
-    reason: Reason | None = None
-    claimed: str | None = None  # what the client said the file was, when it was something else
-    limit_mb: int = TELEGRAM_DOWNLOAD_LIMIT // (1024 * 1024)
-
-    @property
-    def family(self) -> Family:
-        return FAMILY[self.kind]
-
-    def reporter_text(self, lang: Lang) -> str:
-        """What the reporter reads: what was removed, or why the file was kept sealed/refused."""
-        if self.verdict is Verdict.CLEANED:
-            text = removed_sentence(self.kind, self.removed, lang)
-            if self.claimed:
-                note = T_WARN_MISMATCH.render(lang, actual=self.kind.upper(), claimed=self.claimed)
-                text += "\n" + note
-            return text
-        assert self.reason is not None
-        return reason_text(
-            self.reason,
-            lang,
-            limit_mb=self.limit_mb,
-            claimed=self.claimed or "",
-            actual=self.kind.upper(),
-        )
-
-    def officer_note(self, lang: Lang) -> str:
-        """The officers' short word per file: "metadata dihapus" or why it was not cleaned."""
-        if self.verdict is Verdict.CLEANED:
-            return (T_OFFICER_CLEANED if self.removed else T_OFFICER_NOTHING).render(lang)
-        why = OFFICER_REASONS.get(self.reason) if self.reason else None
-        return T_OFFICER_SEALED.render(lang, why=why.render(lang) if why else "-")
-
-    def record(self) -> dict[str, Any]:
-        """What is kept of the verdict beside the sealed files (no bytes, no file name)."""
-        return {
-            "verdict": str(self.verdict),
-            "type": str(self.kind),
-            "size": self.size,
-            "sha256": self.original_sha256,
-            "clean_sha256": self.clean_sha256,
-            "clean_size": len(self.clean) if self.clean is not None else None,
-            "removed": [str(r) for r in self.removed],
-            "reason": str(self.reason) if self.reason else None,
-        }
 
 
 def sanitize(
