@@ -14,6 +14,7 @@ needs several (submitting a report writes the report, its outbox rows and its au
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -23,8 +24,9 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from storage.file_modes import private_database
 from storage.group_commit import GroupCommit, without_cursor
-from storage.migrations import migrate
+from storage.migrations import backup_before_migrating, migrate
 from storage.vault import Vault
 
 T = TypeVar("T")
@@ -49,7 +51,8 @@ class Connection:
 
     @classmethod
     async def open(cls, database: Path, vault: Vault) -> Connection:
-        database.parent.mkdir(parents=True, exist_ok=True)
+        private_database(database)
+        await asyncio.to_thread(backup_before_migrating, database)
         db = await aiosqlite.connect(database, isolation_level=None)
         db.row_factory = aiosqlite.Row
         try:
