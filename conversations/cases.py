@@ -475,16 +475,22 @@ class CaseService:
         )
 
     async def reporter_evidence(
-        self, address: str, name: str, items: Sequence[dict[str, Any]]
+        self,
+        address: str,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        taken: Text = texts.ATTACH_TAKEN,
     ) -> list[str]:
-        """Evidence added with `/bukti`: stored with the case and passed on to the group."""
+        """Evidence added with `/bukti` (or sent as an answer, `taken` then says so): stored
+        with the case and passed on to the group."""
         record = await self.own_case(address, name)
         links = "".join(f"\n• {esc(item['url'])}" for item in items if item["kind"] == "link")
         files = forwarded(items)
         messages = [
             Outgoing(
                 address,
-                say(texts.ATTACH_TAKEN.render(Lang(record.lang), ticket=record.ticket)),
+                say(taken.render(Lang(record.lang), ticket=record.ticket)),
                 OutboxKind.REPLY,
                 record.ticket,
             ),

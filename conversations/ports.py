@@ -145,6 +145,10 @@ class Session(Protocol):
     def draft_updated_at(self) -> datetime | None: ...
     @property
     def attach_ticket(self) -> str | None: ...
+    @property
+    def held(self) -> list[dict[str, Any]] | None:
+        """What the reporter sent while several cases wait, until they name the case."""
+        ...
 
 
 class StaleDraft(Protocol):
@@ -213,6 +217,16 @@ class SessionsPort(Protocol):
         outbox: Sequence[Outgoing] = (),
     ) -> list[int]:
         """Save the draft (None deletes it) and queue the replies in one transaction."""
+        ...
+
+    async def hold(
+        self,
+        address: str,
+        now: datetime,
+        held: list[dict[str, Any]] | None,
+        outbox: Sequence[Outgoing] = (),
+    ) -> list[int]:
+        """Keep (None: forget) the answers waiting for a case, with the replies, at once."""
         ...
 
     async def set_language(self, address: str, lang: str) -> None: ...

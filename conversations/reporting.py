@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from conversations import parsers, texts
 from conversations.addresses import Address, Channel
 from conversations.alerts import evidence_caption, officer_alert
+from conversations.audit_actions import AuditAction
 from conversations.cases import CaseError, CaseService
 from conversations.engine import (
     Attached,
@@ -63,6 +64,7 @@ from conversations.sanitizing import (
 )
 from conversations.workflow import STATE_LABELS, CaseState
 
+ANSWER_FOR = "answer:"  # the button naming the case that held answers are for
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
 CONTENT_FIELDS = (
     FieldId.COMPLAINT,
@@ -128,12 +130,19 @@ class ReportingService:
                 relayed = await self._reply(chat, content.text, content.replied)
                 if relayed is not None:
                     return relayed
-            if content.after_wait and not await self._busy(chat):
+            busy = await self._busy(chat)
+            if content.after_wait and not busy:
                 # What waited for the reporter to write is the answer: a welcome menu on
                 # top would only be noise.
                 return []
+            if not busy:
+                relayed = await self._to_waiting_case(chat, {"text": content.text})
+                if relayed is not None:
+                    return relayed
             return await self._event(chat, Typed(content.text))
         if isinstance(content, Chose):
+            if content.data.startswith(ANSWER_FOR):
+                return await self._release(chat, content.data.removeprefix(ANSWER_FOR))
             return await self._event(chat, Pressed(content.data))
         if isinstance(content, Contact):
             return await self._event(chat, SharedContact(content.phone, content.own))
@@ -250,7 +259,12 @@ class ReportingService:
         ):
             return await self._add_to_case(chat, session.attach_ticket, lang, event)
         if session.draft is None:
-            # Nothing in progress: whatever the first message is, it gets the welcome.
+            # Nothing in progress: a reporter with cases is told what the bot expects, a
+            # newcomer gets the welcome, whatever the first message is.
+            if not isinstance(event, Pressed):
+                told = await self._nothing_waits(chat, lang, texts.NOTHING_WAITING)
+                if told is not None:
+                    return told
             return await self._say(chat, lang, self._welcome(lang))
         draft = Draft.from_dict(session.draft)
         return await self._apply(chat, draft, self.engine.handle(draft, event, lang), lang)
@@ -333,26 +347,126 @@ class ReportingService:
             return await self._say(chat, lang, prompt)
         return await self.cases.reporter_evidence(chat, ticket, items)
 
+    # -- answers typed without a reply: the case that waits for them --------------------
+
+    async def waiting_cases(self, chat: Address) -> list[str]:
+        """The reporter's cases waiting for their answer, oldest first: in kelengkapan with a
+        question asked since their last answer, or in klarifikasi with the reporter called
+        since then. When none is unanswered, those already answered in that state (a second
+        message, or a photo after the text, belongs to the same answer)."""
+        reports = [
+            r
+            for r in await self.store.reports.of_chat(chat)
+            if r.state in (CaseState.INCOMPLETE, CaseState.CLARIFICATION)
+        ]
+        if not reports:
+            return []
+        histories = await self.store.audit.histories([r.ticket for r in reports])
+        waiting, answered_too = [], []
+        for report in reports:
+            asked = answered = 0
+            for entry in histories.get(report.ticket, ()):
+                done = AuditAction.read(entry.action)
+                if done is AuditAction.ANSWERED:
+                    answered = entry.id
+                elif _asks_reporter(done, entry.detail, CaseState(report.state)):
+                    asked = entry.id
+            if asked > answered:
+                waiting.append(report.ticket)
+            elif asked:
+                answered_too.append(report.ticket)
+        return waiting or answered_too
+
+    async def _to_waiting_case(self, chat: Address, item: dict[str, Any]) -> list[str] | None:
+        """Text or a file sent with nothing in progress: to the one case waiting for it, or
+        held while the reporter says which of several; None when no case waits."""
+        waiting = await self.waiting_cases(chat)
+        if not waiting:
+            return None
+        if len(waiting) == 1:
+            return await self._forward(chat, waiting[0], [item])
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        held = [*(session.held or []), item]
+        buttons = tuple((Button(ticket, ANSWER_FOR + ticket),) for ticket in waiting)
+        prompt = Prompt(texts.WHICH_CASE.render(lang, count=len(held)), buttons)
+        reply = Outgoing(chat, message(prompt, lang=lang), OutboxKind.REPLY)
+        await self.store.sessions.hold(chat, self.clock(), held, [reply])
+        return [chat]
+
+    async def _forward(self, chat: Address, ticket: str, items: list[dict[str, Any]]) -> list[str]:
+        """Typed answers (joined) and files, to the officers of one of the reporter's cases."""
+        said = "\n\n".join(i["text"] for i in items if "text" in i)
+        files = [i["file"] for i in items if "file" in i]
+        addresses: set[str] = set()
+        try:
+            if said:
+                addresses.update(await self.cases.reporter_answer(chat, ticket, said))
+            if files:
+                addresses.update(
+                    await self.cases.reporter_evidence(
+                        chat, ticket, files, taken=texts.ANSWER_FILE_TAKEN
+                    )
+                )
+        except CaseError as error:
+            session = await self.store.sessions.get(chat)
+            lang = _lang(session.lang, self.default_lang)
+            return await self._say(chat, lang, Prompt(error.render(lang)))
+        return sorted(addresses)
+
+    async def _release(self, chat: Address, ticket: str) -> list[str]:
+        """The reporter named the case for what was held: it goes there, and is forgotten."""
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        if not session.held:
+            return await self._say(
+                chat, lang, Prompt(texts.WHICH_CASE_GONE.render(lang, ticket=ticket))
+            )
+        addresses = await self._forward(chat, ticket, list(session.held))
+        await self.store.sessions.hold(chat, self.clock(), None)
+        return addresses
+
+    async def _nothing_waits(self, chat: Address, lang: Lang, reason: Text) -> list[str] | None:
+        """A reporter with reports but no question waiting gets why, and the help (never the
+        welcome menu); a newcomer (None) gets the welcome."""
+        if not await self.store.reports.of_chat(chat):
+            return None
+        typed = chat.channel is Channel.WHATSAPP
+        text = reason.render(lang) + "\n\n" + help_text(lang, typed=typed)
+        return await self._say(chat, lang, Prompt(text))
+
     async def _busy(self, chat: Address) -> bool:
         session = await self.store.sessions.get(chat)
         return session.draft is not None or session.attach_ticket is not None
 
     async def _file(self, chat: Address, file: SentFile) -> list[str]:
-        """Downloaded only where the conversation takes files (within the channel's limit)."""
+        """Downloaded only where the conversation takes files (within the channel's limit):
+        the form's evidence question, `/bukti`, or a case waiting for the reporter's answer."""
+        to_case = False
         if not await self._expects_files(chat):
-            return await self._event(chat, Unsupported())
+            if await self._busy(chat):
+                return await self._event(chat, Unsupported())
+            if not await self.waiting_cases(chat):
+                session = await self.store.sessions.get(chat)
+                lang = _lang(session.lang, self.default_lang)
+                told = await self._nothing_waits(chat, lang, texts.FILE_NOT_EXPECTED)
+                return told if told is not None else await self._event(chat, Unsupported())
+            to_case = True
         try:
             downloaded = await file.download()
         except FileTooBig:
             return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
         mime = file.mime or downloaded.mime
         result = await self.cleaner(downloaded.data, mime, file.name, file.limit_mb * 1024 * 1024)
-        return await self._attach(chat, file.kind, downloaded.data, result)
+        return await self._attach(chat, file.kind, downloaded.data, result, to_case=to_case)
 
-    async def _attach(self, chat: Address, kind: str, data: bytes, result: Sanitized) -> list[str]:
-        """A file sent at the evidence question, cleaned: the original sealed with its hash
-        (chain of custody), the clean copy beside it for officers; then recorded, and the
-        reporter told what was removed. A refused file is not stored at all."""
+    async def _attach(
+        self, chat: Address, kind: str, data: bytes, result: Sanitized, *, to_case: bool = False
+    ) -> list[str]:
+        """A file sent at the evidence question (or, `to_case`, as an answer), cleaned: the
+        original sealed with its hash (chain of custody), the clean copy beside it for
+        officers; then recorded, and the reporter told what was removed. A refused file is
+        not stored at all."""
         session = await self.store.sessions.get(chat)
         lang = _lang(session.lang, self.default_lang)
         if result.verdict is Verdict.REFUSED:
@@ -361,7 +475,10 @@ class ReportingService:
         clean = self.store.blobs.put(result.clean) if result.clean is not None else None
         item = evidence_item(kind, result, original.name, clean.name if clean else None)
         try:
-            routed = await self._event(chat, Attached(item))
+            if to_case:
+                routed = await self._to_waiting_case(chat, {"file": item}) or []
+            else:
+                routed = await self._event(chat, Attached(item))
         except BaseException:
             for name in blobs_of(item):
                 self.store.blobs.delete(name)
@@ -451,6 +568,13 @@ class ReportingService:
 
         await self.store.reports.submit(report, now, now.astimezone(self.zone).year, messages)
         return [chat, self.officer_address]
+
+
+def _asks_reporter(done: AuditAction | None, detail: dict[str, Any], state: CaseState) -> bool:
+    """An entry that waits for the reporter: a question (kelengkapan) or their call."""
+    if state is CaseState.INCOMPLETE:
+        return done is AuditAction.INCOMPLETE
+    return done is AuditAction.CLARIFICATION and detail.get("who") == "pelapor"
 
 
 def _alert_view(report: NewReport) -> dict[str, Any]:

@@ -23,6 +23,7 @@ class Session:
     draft: dict[str, Any] | None
     draft_updated_at: datetime | None
     attach_ticket: str | None = None
+    held: list[dict[str, Any]] | None = None  # answers waiting for the reporter to name a case
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,17 @@ class Sessions:
 
     async def get(self, address: str) -> Session:
         row = await self._conn.row(
-            """SELECT lang, draft, draft_updated_at, attach_ticket FROM sessions
+            """SELECT lang, draft, draft_updated_at, attach_ticket, held FROM sessions
                WHERE chat_hash = ?""",
             (self._conn.chat_hash(address),),
         )
         if row is None:
             return Session(None, None, None)
         draft = self._vault.open_json(row["draft"], "draft") if row["draft"] else None
-        return Session(row["lang"], draft, moment(row["draft_updated_at"]), row["attach_ticket"])
+        held = self._vault.open_json(row["held"], "held") if row["held"] else None
+        return Session(
+            row["lang"], draft, moment(row["draft_updated_at"]), row["attach_ticket"], held
+        )
 
     async def save(
         self,
@@ -119,6 +123,28 @@ class Sessions:
                 params,
             )
         )
+
+    async def hold(
+        self,
+        address: str,
+        now: datetime,
+        held: list[dict[str, Any]] | None,
+        outbox: Sequence[Message] = (),
+    ) -> list[int]:
+        """Keep (None: forget) what waits for the reporter to name its case, with the replies."""
+        sealed = self._vault.seal_json(held, "held") if held else None
+        params = (self._conn.chat_hash(address), sealed)
+        rows = outbox_rows(self._vault, outbox, now)
+
+        def work(db: sqlite3.Connection) -> list[int]:
+            db.execute(
+                """INSERT INTO sessions (chat_hash, held) VALUES (?, ?)
+                   ON CONFLICT (chat_hash) DO UPDATE SET held = excluded.held""",
+                params,
+            )
+            return insert_outbox(db, rows)
+
+        return await self._conn.transact(work)
 
     # -- expiry ---------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ TESTS = Path(__file__).parent
 
 # Path under tests/ -> the kind of its tests (unless a test says otherwise).
 MODULE_KIND: dict[str, str] = {
+    "test_answer_without_reply.py": "journey",
+    "test_answer_without_reply_whatsapp.py": "journey",
     "test_architecture.py": "unit",
     "test_audit_chain.py": "storage",
     "test_engine.py": "unit",
