@@ -201,6 +201,9 @@ ACTION_LABELS: Mapping[AuditAction, Text] = {
     AuditAction.EVIDENCE_ADDED: Text("bukti tambahan", "more evidence"),
     AuditAction.IDENTITY_REVEALED: Text("identitas dibuka (admin)", "identity opened (admin)"),
     AuditAction.IDENTITY_ERASED: Text("identitas dihapus (masa simpan)", "identity erased"),
+    AuditAction.EVIDENCE_ORIGINAL: Text(
+        "file bukti asli dibuka (admin)", "original evidence file opened (admin)"
+    ),
     AuditAction.EVIDENCE_REMINDER: Text("pengingat bukti", "evidence reminder"),
     AuditAction.QUESTION_REMINDER: Text("pengingat pertanyaan", "question reminder"),
     AuditAction.NO_RESPONSE: Text("pelapor tidak merespons", "reporter did not respond"),
