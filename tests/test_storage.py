@@ -39,6 +39,7 @@ from storage.database import (
 )
 from storage.migrations import MIGRATIONS
 from storage.vault import Vault
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -1119,10 +1120,12 @@ async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
     store: Store, other_writer: sqlite3.Connection
 ) -> None:
     other_writer.execute("BEGIN IMMEDIATE")
+    statements: list[str] = []
+    await store._db.set_trace_callback(statements.append)  # the SQL as SQLite runs it
     waiting = asyncio.create_task(store.save_session(CHAT, NOW, draft={"step": 1}))
-    await asyncio.sleep(0.3)
-    waiting.cancel()
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: "BEGIN IMMEDIATE" in statements, what="the write's BEGIN")
+    waiting.cancel()  # while its BEGIN waits for the lock
+    await wait_until(waiting.done, what="the cancelled write")
     other_writer.execute("COMMIT")  # the BEGIN the bot queued now runs after all
     with pytest.raises(asyncio.CancelledError):
         await waiting

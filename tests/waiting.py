@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
 
 POLL = 0.01
 
@@ -45,3 +49,21 @@ def wait_until_sync(
         if time.monotonic() >= deadline:
             raise TimeoutError(f"{what} did not hold within {timeout}s")
         time.sleep(POLL)
+
+
+def outbox_at_rest(database: Path, now: datetime) -> bool:
+    """Nothing in the outbox is due by `now` or being sent: every delivery round up to `now`
+    has ended (what is left waits for a later retry). Read from the file, as another process
+    would."""
+    with closing(sqlite3.connect(database)) as db:
+        rows = db.execute(
+            "SELECT due_at, claimed_until FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        ).fetchall()
+    return all(claimed is None and datetime.fromisoformat(due) > now for due, claimed in rows)
+
+
+def undelivered(database: Path) -> int:
+    """Messages in the outbox not yet delivered (nor given up on)."""
+    with closing(sqlite3.connect(database)) as db:
+        row = db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+        return int(row.fetchone()[0])
