@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Protocol
 
 from conversations.addresses import Address, AddressError
-from storage.database import QueuedMessage, Store
+from conversations.ports import OutboxPort, QueuedMessage
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,13 @@ class Sender(Protocol):
 class Dispatcher:
     def __init__(
         self,
-        store: Store,
+        outbox: OutboxPort,
         senders: Mapping[str, Sender],
         clock: Callable[[], datetime],
         *,
         parallel_chats: int = 96,
     ) -> None:
-        self.store = store
+        self.outbox = outbox
         self.senders = senders
         self.clock = clock
         self._slots = asyncio.Semaphore(parallel_chats)
@@ -84,7 +84,7 @@ class Dispatcher:
         """
         if addresses is not None:  # what woke these chats is in the store: this round reads it
             self._woken.difference_update(set(addresses) - self._in_flight)
-        claimed = await self.store.claim_due(
+        claimed = await self.outbox.claim_due(
             self.clock(), addresses=addresses, busy=frozenset(self._in_flight)
         )
         by_chat: dict[str, list[QueuedMessage]] = defaultdict(list)
@@ -106,12 +106,12 @@ class Dispatcher:
                     outcome = await self._deliver_one(item)
                     if outcome is NotSent.RETRY:
                         # Keep the chat's order: the rest waits behind the failed message.
-                        await self.store.release([later.id for later in items[position + 1 :]])
+                        await self.outbox.release([later.id for later in items[position + 1 :]])
                         break
                     if outcome is not NotSent.GONE:
                         delivered.append((item.id, outcome or None))
             finally:
-                await self.store.mark_sent_many(delivered, self.clock())  # one write per chat
+                await self.outbox.mark_sent_many(delivered, self.clock())  # one write per chat
                 self._in_flight.discard(address)
             return len(delivered)
 
@@ -121,12 +121,12 @@ class Dispatcher:
             address = Address(item.address)
         except AddressError as exc:
             log.error("outbox %s (%s, %s): not a chat address", item.id, item.kind, item.ticket)
-            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            await self.outbox.mark_failed(item.id, self.clock(), str(exc))
             return NotSent.GONE
         channel, chat_id = address.channel, address.chat_id
         sender = self.senders.get(channel)
         if sender is None:
-            await self.store.mark_retry(
+            await self.outbox.mark_retry(
                 item.id, self.clock() + MAX_BACKOFF, f"no sender for {channel}"
             )
             return NotSent.RETRY
@@ -136,7 +136,7 @@ class Dispatcher:
             log.warning(
                 "outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc
             )
-            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            await self.outbox.mark_failed(item.id, self.clock(), str(exc))
             return NotSent.GONE
         except Exception as exc:  # RetryLater, or anything unexpected: try again, counted
             after = exc.after if isinstance(exc, RetryLater) else None
@@ -149,7 +149,7 @@ class Dispatcher:
                 log.error(
                     "outbox %s (%s, %s): gave up after a week", item.id, item.kind, item.ticket
                 )
-                await self.store.mark_failed(item.id, self.clock(), f"gave up: {reason}")
+                await self.outbox.mark_failed(item.id, self.clock(), f"gave up: {reason}")
                 return NotSent.GONE
             delay = (
                 timedelta(seconds=after)
@@ -157,6 +157,6 @@ class Dispatcher:
                 else min(timedelta(seconds=2 ** min(item.attempts, 10)), MAX_BACKOFF)
             )
             log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, reason)
-            await self.store.mark_retry(item.id, self.clock() + delay, reason)
+            await self.outbox.mark_retry(item.id, self.clock() + delay, reason)
             return NotSent.RETRY
         return delivered_id or ""

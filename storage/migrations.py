@@ -127,6 +127,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_pending_by_recipient ON outbox (recipient_hash, id)
         WHERE sent_at IS NULL AND failed_at IS NULL;
     """,
+    # 6: what a reporter sent without naming a case while several wait for an answer, kept
+    #    (sealed) until they choose the case
+    """
+    ALTER TABLE sessions ADD COLUMN held BLOB;
+    """,
 )
 
 

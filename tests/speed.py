@@ -24,6 +24,9 @@ TESTS = Path(__file__).parent
 
 # Path under tests/ -> the kind of its tests (unless a test says otherwise).
 MODULE_KIND: dict[str, str] = {
+    "test_answer_without_reply.py": "journey",
+    "test_answer_without_reply_whatsapp.py": "journey",
+    "test_architecture.py": "unit",
     "test_audit_chain.py": "storage",
     "test_engine.py": "unit",
     "test_fake_telegram.py": "journey",
@@ -49,6 +52,7 @@ MODULE_KIND: dict[str, str] = {
     "test_settings.py": "unit",
     "test_statistics.py": "unit",
     "test_storage.py": "storage",
+    "test_storage_listing.py": "storage",
     "test_vault.py": "unit",
     "test_whatsapp_journey.py": "journey",
     "test_whatsapp_process.py": "slow",

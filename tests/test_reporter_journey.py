@@ -21,6 +21,7 @@ from tests.conftest import (
     make_settings,
     walk_to_summary,
 )
+from tests.support import evidence_samples as samples
 from tests.support.fake_telegram import FakeTelegram
 from tests.waiting import outbox_at_rest, undelivered, wait_until
 
@@ -29,7 +30,7 @@ CHRONOLOGY = (
     "Pada 12 Maret 2024 Kepala Sub Bidang meminta <b>uang pelicin</b> & 'tanda terima kasih' "
     "sebesar lima juta rupiah agar berkas mutasi saya diproses."
 )
-PHOTO = b"\x89PNG\r\n\x1a\n" + b"bukti-foto-" * 100
+PHOTO = samples.phone_jpeg()  # as a phone sends it: GPS, camera serial, thumbnail
 
 
 async def file_identified_violation(reporter: Reporter) -> str:
@@ -94,7 +95,11 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
     assert fake.buttons(alert) == ["Ambil", "Minta Kelengkapan", "Telaah", "Tolak"]
 
     photo = await fake.next_message(OFFICER_GROUP, contains=ticket)
-    assert photo.kind == "photo" and photo.file == PHOTO
+    # Officers get the clean copy: the picture, without where and with what it was taken.
+    assert photo.kind == "photo" and photo.file is not None and photo.file != PHOTO
+    for marker in samples.JPEG_MARKERS:
+        assert marker.encode() not in photo.file, marker
+    assert "metadata dihapus" in alert.text and "JPEG" in alert.text
 
     # A copy of the database files alone reveals none of it (once all it caused is written).
     await wait_until(lambda: undelivered(data_dir / "wbs.sqlite3") == 0, what="all delivered")
@@ -109,7 +114,7 @@ async def test_identified_report_reaches_the_group_without_the_reporter(
         "Yohanes Benu",
     ):
         assert secret.encode() not in raw, secret
-    assert b"bukti-foto-" not in raw
+    assert samples.CAMERA_SERIAL.encode() not in raw  # the sealed original too
 
 
 async def test_officer_cli_shows_the_case_without_identity(
