@@ -201,6 +201,9 @@ ACTION_LABELS: Mapping[AuditAction, Text] = {
     AuditAction.EVIDENCE_ADDED: Text("bukti tambahan", "more evidence"),
     AuditAction.IDENTITY_REVEALED: Text("identitas dibuka (admin)", "identity opened (admin)"),
     AuditAction.IDENTITY_ERASED: Text("identitas dihapus (masa simpan)", "identity erased"),
+    AuditAction.EVIDENCE_ORIGINAL: Text(
+        "file bukti asli dibuka (admin)", "original evidence file opened (admin)"
+    ),
     AuditAction.EVIDENCE_REMINDER: Text("pengingat bukti", "evidence reminder"),
     AuditAction.QUESTION_REMINDER: Text("pengingat pertanyaan", "question reminder"),
     AuditAction.NO_RESPONSE: Text("pelapor tidak merespons", "reporter did not respond"),
@@ -246,6 +249,21 @@ ALERT_REPORTER = Text(
     "<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})"
 )
 ALERT_ANONYMOUS = Text("anonim", "anonymous")
+ALERT_NO_CONSENT = Text(
+    "⚠️ <b>pelapor tidak bersedia dihubungi</b>: /tanya dan pemanggilan pelapor tidak dapat "
+    "dikirim.",
+    "⚠️ <b>the reporter does not consent to be contacted</b>: /tanya and calling the reporter "
+    "cannot be sent.",
+)
+V_NO_CONSENT = Text("pelapor tidak bersedia dihubungi", "the reporter does not consent to contact")
+T_NO_CONSENT = Text(
+    "Laporan {ticket}: pelapor tidak bersedia dihubungi, jadi pertanyaan atau undangan tidak "
+    "dapat dikirim kepadanya (tidak ada yang dikirim). Telaah dengan bukti yang ada, atau "
+    "catat dengan /catat.",
+    "Report {ticket}: the reporter does not consent to be contacted, so no question or "
+    "invitation can be sent to them (nothing was sent). Review it with the evidence at hand, "
+    "or note it with /catat.",
+)
 ALERT_IDENTIFIED = Text("beridentitas", "identified")
 ALERT_CHECKLIST = Text("<b>Kelengkapan 5W1H</b>: {marks}", "<b>5W1H checklist</b>: {marks}")
 ALERT_NO_EVIDENCE = Text("tidak ada", "none")

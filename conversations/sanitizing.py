@@ -490,3 +490,54 @@ def file_line(item: Mapping[str, Any], kind_name: str, lang: Lang) -> str:
         note=note,
         sha256=str(item.get("sha256", ""))[:16] + "…",
     )
+
+
+# -- `wbs-officer evidence` ---------------------------------------------------------------
+
+E_NO_FILES = Text("{ticket} tidak memiliki file bukti.", "{ticket} has no evidence files.")
+E_NO_ITEM = Text(
+    "{ticket} tidak memiliki file bukti nomor {item} (ada {count}).",
+    "{ticket} has no evidence file number {item} (it has {count}).",
+)
+E_SEALED = Text(
+    "File bukti {item} dari {ticket} disegel tanpa salinan bersih ({reason}); hanya admin "
+    "yang dapat mengekspor aslinya: evidence original {ticket} {item} FILE --reason ….",
+    "Evidence file {item} of {ticket} is sealed without a clean copy ({reason}); only an admin "
+    "exports the original: evidence original {ticket} {item} FILE --reason ….",
+)
+E_NO_ORIGINAL = Text(
+    "File bukti {item} dari {ticket} tersimpan sebelum pembersihan; tidak ada asli terpisah.",
+    "Evidence file {item} of {ticket} was stored before cleaning; there is no separate original.",
+)
+E_HASH_MISMATCH = Text(
+    "SHA-256 file bukti {item} dari {ticket} tidak cocok dengan yang dicatat; tidak ditulis.",
+    "The SHA-256 of evidence file {item} of {ticket} does not match the recorded one; not written.",
+)
+E_EXISTS = Text(
+    "{output} sudah ada; pilih nama lain (file bukti tidak pernah ditimpa).",
+    "{output} exists; choose another name (evidence is never overwritten).",
+)
+E_REASON = Text("Alasan wajib diisi (--reason).", "A reason is required (--reason).")
+E_WRITTEN = Text(
+    "{what} file bukti {item} dari {ticket} ditulis ke {output} ({size}, SHA-256 {sha256}).",
+    "{what} of evidence file {item} of {ticket} written to {output} ({size}, SHA-256 {sha256}).",
+)
+E_CLEAN = Text("Salinan bersih", "The clean copy")
+E_ORIGINAL = Text("Asli", "The original")
+E_LINE = Text(
+    "{item}. {kind} {type}, {size}, {verdict}, SHA-256 {sha256}",
+    "{item}. {kind} {type}, {size}, {verdict}, SHA-256 {sha256}",
+)
+CLI_TEXTS = (
+    E_NO_FILES,
+    E_NO_ITEM,
+    E_SEALED,
+    E_NO_ORIGINAL,
+    E_HASH_MISMATCH,
+    E_EXISTS,
+    E_REASON,
+    E_WRITTEN,
+    E_CLEAN,
+    E_ORIGINAL,
+    E_LINE,
+)

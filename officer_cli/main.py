@@ -71,6 +71,7 @@ from conversations.statistics import compute, parse_month
 from conversations.workflow import STATE_LABELS, CaseState
 from officer_cli import actions
 from officer_cli import context as ctx_module
+from officer_cli import evidence as evidence_commands
 from officer_cli import export as register
 from officer_cli import purge as retention
 from officer_cli.context import (
@@ -158,6 +159,7 @@ audit = typer_app("The tamper-evident audit log.")
 app.add_typer(audit, name="audit")
 identity = typer_app("Admin: the reporter's identity (audited).")
 app.add_typer(identity, name="identity")
+app.add_typer(evidence_commands.evidence, name="evidence")
 
 CaseArg = Annotated[str, typer.Argument(help=actions.CASE_HELP, show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]

@@ -9,7 +9,18 @@ from zoneinfo import ZoneInfo
 from conversations.audit_actions import action_code
 from conversations.ports import AuditEntry, ReportRecord
 
-EVIDENCE_KEYS = ("kind", "url", "name", "mime", "size", "sha256")
+EVIDENCE_KEYS = (
+    "kind",
+    "url",
+    "name",
+    "type",
+    "mime",
+    "size",
+    "sha256",
+    "verdict",
+    "removed",
+    "reason",
+)
 
 
 def evidence_json(item: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import re
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from typer.testing import CliRunner, Result
 
-from tests.conftest import OFFICER_GROUP, Reporter, RunningBot
+from officer_cli.main import app as officer_app
+from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
 from tests.support import evidence_samples as samples
 from tests.support.fake_telegram import FakeTelegram
 
@@ -140,3 +143,66 @@ async def test_links_reach_the_group_as_plain_text_without_previews(
 
             options = json.loads(options)
         assert options == {"is_disabled": True}, call.params
+
+
+async def test_officers_export_the_clean_copy_and_only_an_admin_the_original_audited(
+    running_bot: RunningBot, reporter: Reporter, fake: FakeTelegram, tmp_path: Path
+) -> None:
+    original = samples.phone_jpeg()
+    await start_service_complaint(reporter)
+    fake.send_document(reporter.user, original, file_name="IMG_1.jpg", mime_type="image/jpeg")
+    await reporter.expect("telah dihapus")
+    ticket = await submit(reporter)
+    settings = running_bot.settings
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{settings.storage.database}"\n'
+        f'[security]\nkey_file = "{settings.security.key_file}"\n'
+        f"[telegram]\nofficer_user_ids = [{OFFICER_ID}, {ADMIN_ID}]\n"
+        f"admin_user_ids = [{ADMIN_ID}]\n"
+    )
+    runner = CliRunner()
+
+    def cli(*args: str) -> Result:
+        return runner.invoke(officer_app, ["--config", str(config), *args])
+
+    listed = await asyncio.to_thread(cli, "evidence", "list", ticket)
+    assert listed.exit_code == 0, listed.output
+    assert "JPEG" in listed.output and "cleaned" in listed.output
+
+    clean_file = tmp_path / "bersih.jpg"
+    got = await asyncio.to_thread(
+        cli, "--as", str(OFFICER_ID), "evidence", "get", ticket, "1", str(clean_file)
+    )
+    assert got.exit_code == 0, got.output
+    assert samples.CAMERA_SERIAL.encode() not in clean_file.read_bytes()
+    assert clean_file.stat().st_mode & 0o777 == 0o600
+
+    asli = tmp_path / "asli.jpg"
+    refused = await asyncio.to_thread(
+        cli, "--as", str(OFFICER_ID), "evidence", "original", ticket, "1", str(asli),
+        "--reason", "Pemeriksaan",
+    )  # fmt: skip
+    assert refused.exit_code == 1 and not asli.exists()
+    no_reason = await asyncio.to_thread(
+        cli, "--as", str(ADMIN_ID), "evidence", "original", ticket, "1", str(asli)
+    )
+    assert no_reason.exit_code == 2 and not asli.exists()
+    exported = await asyncio.to_thread(
+        cli, "--as", str(ADMIN_ID), "evidence", "original", ticket, "1", str(asli),
+        "--reason", "Permintaan penyidik Inspektorat",
+    )  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    assert asli.read_bytes() == original  # the sealed original, byte for byte
+    again = await asyncio.to_thread(
+        cli, "--as", str(ADMIN_ID), "evidence", "original", ticket, "1", str(asli),
+        "--reason", "lagi",
+    )  # fmt: skip
+    assert again.exit_code == 1  # never overwritten
+
+    store = running_bot.app.bot_data["services"].store
+    entries = [e for e in await store.audit.entries() if e.action == "bukti_asli_dibuka"]
+    assert len(entries) == 1 and entries[0].ticket == ticket
+    assert entries[0].actor == str(ADMIN_ID)
+    assert entries[0].detail["reason"] == "Permintaan penyidik Inspektorat"
+    assert entries[0].detail["sha256"] == hashlib.sha256(original).hexdigest()
