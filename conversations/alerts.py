@@ -18,6 +18,7 @@ from conversations.officer_texts import (
     ALERT_ANONYMOUS,
     ALERT_CHECKLIST,
     ALERT_IDENTIFIED,
+    ALERT_NO_CONSENT,
     ALERT_NO_EVIDENCE,
     ALERT_REPORTER,
     ALERT_TITLE,
@@ -104,6 +105,8 @@ def officer_alert(ticket: str, report: Mapping[str, Any], lang: Lang) -> Prompt:
     lines += [f"• {esc(item['url'])}" for item in report["evidence"] if item["kind"] == "link"]
     how = ALERT_ANONYMOUS if report["anonymous"] else ALERT_IDENTIFIED
     lines.append(ALERT_REPORTER.render(lang, how=how.render(lang)))
+    if not report.get("consent", True):
+        lines.append(ALERT_NO_CONSENT.render(lang))
     marks = " ".join(
         f"{'✅' if present else '❔'} {name}" for name, present in five_w_one_h(report).items()
     )

@@ -22,6 +22,7 @@ from conversations.officer_texts import (
     OUTCOME_LABELS,
     V_DAYS,
     V_LIST_TITLE,
+    V_NO_CONSENT,
     V_NONE,
     V_NONE_OPEN,
     V_REPORTER_ANONYMOUS,
@@ -113,7 +114,10 @@ def case_fields(record: ReportRecord, lang: Lang) -> list[tuple[str, str]]:
         rows.append((FIELD_LABELS["amount"].render(lang), rupiah(record.amount)))
     rows.append((FIELD_LABELS["evidence"].render(lang), evidence_summary(record.evidence, lang)))
     secret = V_REPORTER_ANONYMOUS if record.anonymous else V_REPORTER_SECRET
-    rows.append((FIELD_LABELS["reporter"].render(lang), secret.render(lang)))
+    reporter = secret.render(lang)
+    if not record.consent:
+        reporter += f"; {V_NO_CONSENT.render(lang)}"
+    rows.append((FIELD_LABELS["reporter"].render(lang), reporter))
     if record.officer:
         rows.append((FIELD_LABELS["officer"].render(lang), record.officer))
     return rows

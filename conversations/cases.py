@@ -41,6 +41,7 @@ from conversations.officer_texts import (
     T_BAD_NAME,
     T_CONFLICT,
     T_FINAL,
+    T_NO_CONSENT,
     T_NO_PRIVATE_CHAT,
     T_NOT_ADMIN,
     T_NOT_FOUND,
@@ -178,6 +179,14 @@ class CaseService:
             self.group, say(template.render(self.lang, **params)), OutboxKind.CASE, record.ticket
         )
 
+    @staticmethod
+    def _contactable(record: ReportRecord) -> ReportRecord:
+        """A case whose reporter may be asked or called: they consented to be contacted (the
+        end of the case is still told; that is not asking anything of them)."""
+        if not record.consent:
+            raise CaseError(T_NO_CONSENT, ticket=record.ticket)
+        return record
+
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
         address = await self.store.reports.reporter_address(record.ticket)
         if address is None:
@@ -274,7 +283,7 @@ class CaseService:
     async def ask(self, actor: Actor, name: str, question: str) -> list[str]:
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [
-                await self._reporter(record, R_QUESTION, text=esc(question)),
+                await self._reporter(self._contactable(record), R_QUESTION, text=esc(question)),
                 self._group(
                     record,
                     G_ASKED,
@@ -300,7 +309,8 @@ class CaseService:
             messages = [self._moved_message(actor, record, target, extra)]
             if who == "pelapor":
                 note = f"\n{esc(info)}" if info else ""
-                messages.insert(0, await self._reporter(record, R_CALLED, extra=note))
+                invitation = await self._reporter(self._contactable(record), R_CALLED, extra=note)
+                messages.insert(0, invitation)
             return messages
 
         return await self._move(actor, name, row, detail, build)

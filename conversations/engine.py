@@ -346,9 +346,12 @@ class FormEngine:
                 return self._moved(replace(draft, evidence=[]), lang)
         if action.isdigit() and int(action) < len(spec.options):
             option = spec.options[int(action)]
+            step = self._answer(draft, spec, option.value, lang)
             if spec.kind is Kind.CONSENT and option.value is False:
-                return self._moved(replace(draft, pending=Pending.CONSENT_DECLINED), lang)
-            return self._answer(draft, spec, option.value, lang)
+                # A whistleblower may refuse contact and still report: say what that means.
+                refused = Prompt(texts.CONSENT_REFUSED.render(lang))
+                return Step(step.draft, (refused, *step.prompts))
+            return step
         return self._reask(draft, lang, texts.USE_BUTTONS)
 
     def _press_pending(self, draft: Draft, pending: Pending, action: str, lang: Lang) -> Step:

@@ -249,6 +249,21 @@ ALERT_REPORTER = Text(
     "<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})"
 )
 ALERT_ANONYMOUS = Text("anonim", "anonymous")
+ALERT_NO_CONSENT = Text(
+    "⚠️ <b>pelapor tidak bersedia dihubungi</b>: /tanya dan pemanggilan pelapor tidak dapat "
+    "dikirim.",
+    "⚠️ <b>the reporter does not consent to be contacted</b>: /tanya and calling the reporter "
+    "cannot be sent.",
+)
+V_NO_CONSENT = Text("pelapor tidak bersedia dihubungi", "the reporter does not consent to contact")
+T_NO_CONSENT = Text(
+    "Laporan {ticket}: pelapor tidak bersedia dihubungi, jadi pertanyaan atau undangan tidak "
+    "dapat dikirim kepadanya (tidak ada yang dikirim). Telaah dengan bukti yang ada, atau "
+    "catat dengan /catat.",
+    "Report {ticket}: the reporter does not consent to be contacted, so no question or "
+    "invitation can be sent to them (nothing was sent). Review it with the evidence at hand, "
+    "or note it with /catat.",
+)
 ALERT_IDENTIFIED = Text("beridentitas", "identified")
 ALERT_CHECKLIST = Text("<b>Kelengkapan 5W1H</b>: {marks}", "<b>5W1H checklist</b>: {marks}")
 ALERT_NO_EVIDENCE = Text("tidak ada", "none")

@@ -583,6 +583,7 @@ def _alert_view(report: NewReport) -> dict[str, Any]:
         "service": report.service,
         "amount": report.amount,
         "anonymous": report.identity is None,
+        "consent": report.consent,
         "content": report.content,
         "evidence": report.evidence,
     }

@@ -56,6 +56,14 @@ CONSENT_WHY = Text(
     "This consent is needed: without being able to ask you, officers often cannot look "
     "into a report. We contact you only through this chat, and your identity stays secret.",
 )
+CONSENT_REFUSED = Text(
+    "Baik, laporan Anda tetap bisa dikirim tanpa persetujuan untuk dihubungi. Petugas tidak "
+    "akan bertanya atau meminta bukti tambahan kepada Anda, jadi lengkapi laporan sebaik "
+    "mungkin. Anda tetap bisa menambah bukti dengan /bukti dan melihat status dengan /status.",
+    "Fine: your report can be sent without consent to be contacted. The officers will not ask "
+    "you questions or for more evidence, so make the report as complete as you can. You can "
+    "still add evidence with /bukti and follow it with /status.",
+)
 STALE_BUTTON = Text(
     "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
     "That button is no longer valid. The current question:",

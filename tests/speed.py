@@ -28,6 +28,7 @@ MODULE_KIND: dict[str, str] = {
     "test_answer_without_reply_whatsapp.py": "journey",
     "test_architecture.py": "unit",
     "test_audit_chain.py": "storage",
+    "test_consent_refused.py": "journey",
     "test_engine.py": "unit",
     "test_fake_telegram.py": "journey",
     "test_followups.py": "unit",

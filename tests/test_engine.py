@@ -11,6 +11,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import product
 from typing import Any
 
@@ -24,6 +25,7 @@ from conversations.engine import (
     Draft,
     Event,
     FormEngine,
+    Pending,
     Pressed,
     Prompt,
     SharedContact,
@@ -1065,31 +1067,32 @@ def test_consent_prompt_says_contact_stays_in_this_chat() -> None:
     assert r.buttons == ["Ya, saya bersedia", "Tidak"]
 
 
-def test_declining_consent_explains_why_and_offers_yes_or_cancel() -> None:
+def test_refusing_consent_still_files_the_report_and_says_what_it_means() -> None:
     r = reporter_at(FieldId.CONSENT).press("Tidak")
-    assert "Persetujuan ini diperlukan" in r.screen
-    assert r.buttons == ["Ya, saya bersedia", "Batal"]
-    assert FieldId.CONSENT not in r.answers
+    assert r.answers[FieldId.CONSENT] is False
+    assert "tetap bisa dikirim tanpa persetujuan" in r.screen
+    assert "tidak akan bertanya" in r.screen
+    assert_summary(r, ["Persetujuan Untuk Dihubungi Kembali: Tidak"])
+    r.press("Kirim Laporan")
+    assert r.step.submit is True
 
-    r.press("Ya, saya bersedia")
+
+def test_consent_refused_can_be_changed_to_yes_from_the_summary() -> None:
+    r = reporter_at(FieldId.CONSENT).press("Tidak").press("Ubah")
+    r.press("Persetujuan Untuk Dihubungi Kembali").press("Ya, saya bersedia")
     assert r.answers[FieldId.CONSENT] is True
     assert_summary(r, ["Persetujuan Untuk Dihubungi Kembali: Ya, saya bersedia"])
 
 
-def test_batal_after_declining_consent_asks_to_confirm_cancelling() -> None:
-    r = reporter_at(FieldId.CONSENT).press("Tidak").press("Batal")
-    assert "Batalkan laporan ini? Semua isian akan dihapus." in r.screen
-    assert r.buttons == ["Ya, batalkan", "Tidak"]
-
-    kept = r.answers
-    r.press("Tidak")
-    assert r.answers == kept
-    assert r.question == FieldId.CONSENT
-    assert "Persetujuan Untuk Dihubungi Kembali" in r.screen
-
-    r.press("Tidak").press("Batal").press("Ya, batalkan")
-    assert r.draft is None
-    assert "Laporan dibatalkan" in r.screen
+def test_a_draft_saved_while_declining_consent_still_offers_yes_or_cancel() -> None:
+    """Drafts saved by the version that refused `Tidak` wait at its explanation."""
+    r = reporter_at(FieldId.CONSENT)
+    assert r.draft is not None
+    r.draft = replace(r.draft, pending=Pending.CONSENT_DECLINED)
+    r.send(Typed("?"))
+    assert r.buttons == ["Ya, saya bersedia", "Batal"]
+    r.press("Ya, saya bersedia")
+    assert r.answers[FieldId.CONSENT] is True
 
 
 @pytest.mark.parametrize("at", [FieldId.IDENTITY_MODE, FieldId.LOCATION, SUMMARY])
@@ -1398,7 +1401,8 @@ def test_draft_survives_json_at_every_step_of_a_walk(name: str) -> None:
     r.press("Kembali ke Ringkasan").press("Reset").press("Tidak")
     r.lapor().press("Lanjutkan")
     r.press("Ubah").press("Persetujuan Untuk Dihubungi Kembali").press("Tidak")
-    r.press("Ya, saya bersedia")
+    assert r.answers[FieldId.CONSENT] is False
+    r.press("Ubah").press("Persetujuan Untuk Dihubungi Kembali").press("Ya, saya bersedia")
     submit(r)
 
 
