@@ -66,6 +66,15 @@ class Dispatcher:
         self.clock = clock
         self._slots = asyncio.Semaphore(parallel_chats)
         self._in_flight: set[str] = set()  # chats this process is sending to right now
+        self._woken: set[str] = set()  # chats whose recipient wrote while a send was under way
+
+    def wake(self, address: str) -> None:
+        """The recipient just wrote; call this before the store hears of it.
+
+        A send to them under way may have read the older state (WhatsApp's window still
+        closed) and would set its message to wait a day: instead it is tried again at once.
+        """
+        self._woken.add(address)
 
     async def deliver(self, addresses: Sequence[str] | None = None) -> int:
         """Send what is due (for these addresses, or all); returns how many were delivered.
@@ -73,18 +82,23 @@ class Dispatcher:
         A chat already being sent to is skipped, however long its sending takes (the rate
         limiter, a large upload): its new messages follow in the next round, in order.
         """
+        if addresses is not None:  # what woke these chats is in the store: this round reads it
+            self._woken.difference_update(set(addresses) - self._in_flight)
         claimed = await self.outbox.claim_due(
             self.clock(), addresses=addresses, busy=frozenset(self._in_flight)
         )
         by_chat: dict[str, list[QueuedMessage]] = defaultdict(list)
         for item in claimed:
             by_chat[item.address].append(item)
+        self._in_flight.update(by_chat)  # at once: a wake from now on finds them under way
         results = await asyncio.gather(*(self._deliver_chat(items) for items in by_chat.values()))
+        again = sorted(self._woken.intersection(by_chat))
+        if again:  # they wrote while we were sending to them: look again with what they wrote
+            return sum(results) + await self.deliver(again)
         return sum(results)
 
     async def _deliver_chat(self, items: list[QueuedMessage]) -> int:
         address = items[0].address
-        self._in_flight.add(address)
         async with self._slots:
             delivered: list[tuple[int, str | None]] = []
             try:
@@ -128,6 +142,8 @@ class Dispatcher:
             after = exc.after if isinstance(exc, RetryLater) else None
             reason = str(exc) if isinstance(exc, RetryLater) else f"unexpected {type(exc).__name__}"
             waiting = isinstance(exc, WaitingForRecipient)
+            if waiting and item.address in self._woken:
+                after = 0.0  # the recipient wrote meanwhile: the wait was judged on old news
             too_old = item.created_at is not None and self.clock() - item.created_at > GIVE_UP_AFTER
             if too_old and not waiting:
                 log.error(

@@ -28,6 +28,7 @@ from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, Runnin
 from tests.support.fake_telegram import FakeTelegram
 from tests.test_many_reporters import file_quickly
 from tests.test_reporter_journey import file_identified_violation
+from tests.waiting import undelivered, wait_until
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 
@@ -109,7 +110,8 @@ async def test_what_the_cli_queues_while_the_bot_is_down_arrives_when_it_starts(
         config, "identity", "reveal", ticket, "--reason", "Pemeriksaan", "--yes", who=str(ADMIN_ID)
     )
     assert revealed.exit_code == 0 and "Maria Kolo" in revealed.output
-    await asyncio.sleep(0.5)
+    # The bot is down: the question waits in the outbox (beside the group's notices).
+    assert undelivered(running_bot.settings.storage.database) >= 1
     assert "Pertanyaan" not in " ".join(m.text for m in fake.messages(reporter.chat_id))
 
     await running_bot.start()
@@ -201,12 +203,16 @@ async def test_a_bot_write_waits_out_its_own_read_made_stale_by_the_cli(
         reading = await bot_store.connection._db.execute("SELECT name FROM sqlite_master")
         assert await reading.fetchone() is not None  # mid-iteration: its snapshot is held
         await cli_store.sessions.set_language("telegram:1", Lang.EN)  # the CLI commits
+        statements: list[str] = []
+        await bot_store.connection._db.set_trace_callback(statements.append)  # SQL as it runs
         writing = asyncio.create_task(
             bot_store.sessions.set_language("telegram:2", Lang.EN)
             if write == "set_language"
             else bot_store.outbox.enqueue([Outgoing("telegram:2", {"text": "x"}, "reply")], now)
         )
-        await asyncio.sleep(0.05)
+        # The write tried (and was refused: the snapshot is stale) before the read ends.
+        await wait_until(lambda: "BEGIN IMMEDIATE" in statements, what="the write's BEGIN")
+        assert not writing.done()
         await reading.close()  # the SELECT ends a moment later
         await asyncio.wait_for(writing, timeout=5)
     finally:

@@ -35,6 +35,7 @@ from storage.reports import format_ticket
 from storage.sessions import Session
 from storage.store import Store
 from storage.vault import Vault
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -1122,10 +1123,12 @@ async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
     store: Store, other_writer: sqlite3.Connection
 ) -> None:
     other_writer.execute("BEGIN IMMEDIATE")
+    statements: list[str] = []
+    await store.connection._db.set_trace_callback(statements.append)  # the SQL as SQLite runs it
     waiting = asyncio.create_task(store.sessions.save(CHAT, NOW, draft={"step": 1}))
-    await asyncio.sleep(0.3)
-    waiting.cancel()
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: "BEGIN IMMEDIATE" in statements, what="the write's BEGIN")
+    waiting.cancel()  # while its BEGIN waits for the lock
+    await wait_until(waiting.done, what="the cancelled write")
     other_writer.execute("COMMIT")  # the BEGIN the bot queued now runs after all
     with pytest.raises(asyncio.CancelledError):
         await waiting

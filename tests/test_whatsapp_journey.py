@@ -21,6 +21,7 @@ from tests.test_whatsapp_harness import (
     file_violation_on_whatsapp,
     whatsapp_bot,
 )
+from tests.waiting import undelivered, wait_until
 
 WA_ID = "6281234567890"
 
@@ -64,7 +65,7 @@ async def test_identified_violation_reaches_the_group_without_the_number(
     # The copy of the database and the evidence folder reveal neither number nor text, and
     # no WhatsApp message id (they carry the number).
     await bot.idle()
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: undelivered(data_dir / "wbs.sqlite3") == 0, what="all delivered")
     raw = b"".join(p.read_bytes() for p in data_dir.glob("wbs.sqlite3*"))
     raw += b"".join(p.read_bytes() for p in (data_dir / "evidence").iterdir())
     for secret in (WA_ID, "+6281234567890", "Maria Kolo", "maria.kolo", "uang pelicin"):

@@ -81,6 +81,7 @@ class WhatsAppReporterChats:
         chat = Address(address)
         now = self.clock()
         written = sent_at(message)
+        self.dispatcher.wake(chat)  # before the store hears of it: see Dispatcher.wake
         # The window runs from when they wrote (never later than now, whatever the clocks say).
         waiting = await self.store.whatsapp.inbound(
             chat, min(written, now) if written else now, now

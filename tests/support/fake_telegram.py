@@ -190,7 +190,7 @@ class FakeTelegram(BotApiServer):
         queue.extend(ApiError(error_code, description, parameters) for _ in range(count))
 
     async def _delay(self) -> None:
-        if self.latency > 0:
+        if self.latency > 0:  # a slow network, on purpose: the latency is what is tested
             await asyncio.sleep(self.latency)
 
     def _record_call(self, call: Call) -> None:
