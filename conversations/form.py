@@ -363,13 +363,18 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                     "<b>Link Bukti/Screenshoot</b> (boleh dilewati)\nKirim link "
                     "(Google Drive, Dropbox, dll.) atau langsung kirim foto, video, atau "
                     "dokumen (PDF) di sini. Boleh lebih dari satu. Tekan <i>Selesai</i> "
-                    "bila sudah.\n🔒 Nama file, isi dokumen, dan pemilik link Drive bisa "
-                    "menunjukkan siapa Anda: periksa dulu bila ingin tetap anonim.",
+                    "bila sudah.\n🔒 Nama file tidak disimpan, dan lokasi GPS, data perangkat "
+                    "serta nama penulis dihapus dari file sebelum diteruskan ke petugas. "
+                    "Tangkapan layar membawa lebih sedikit data daripada foto asli. Isi "
+                    "dokumen dan pemilik link Drive tetap bisa menunjukkan siapa Anda: periksa "
+                    "dulu bila ingin tetap anonim.",
                     "<b>Evidence (Link Bukti/Screenshoot)</b> (optional)\nSend links "
                     "(Google Drive, Dropbox, …) or send photos, videos or documents (PDF) "
                     "right here. Several are fine. Press <i>Selesai</i> when done.\n🔒 File "
-                    "names, document contents and a Drive link's owner can show who you are: "
-                    "check them if you want to stay anonymous.",
+                    "names are not kept, and GPS locations, device data and authors' names are "
+                    "removed from files before officers see them. A screenshot carries less "
+                    "than the original photo. Document contents and a Drive link's owner can "
+                    "still show who you are: check them if you want to stay anonymous.",
                 ),
                 Branch.ALL,
                 False,
