@@ -64,6 +64,20 @@ CONSENT_REFUSED = Text(
     "you questions or for more evidence, so make the report as complete as you can. You can "
     "still add evidence with /bukti and follow it with /status.",
 )
+STORY_CONTINUES = Text(
+    "Apakah ini lanjutan <b>{label}</b>?", "Is this a continuation of <b>{label}</b>?"
+)
+BUTTON_STORY_YES = Text("Ya, tambahkan", "Ya, tambahkan")
+BUTTON_STORY_NO = Text("Bukan", "Bukan")
+STORY_ADDED = Text(
+    "✅ Ditambahkan ke {label}: sekarang {count} karakter.",
+    "✅ Added to {label}: now {count} characters.",
+)
+STORY_APPEND_ASK = Text(
+    "<b>{label}</b>\nKirim bagian yang ingin ditambahkan; akan disambung di akhir.",
+    "<b>{label}</b>\nSend the part to add; it is joined at the end.",
+)
+BUTTON_APPEND = Text("Tambahkan", "Add to it")
 STALE_BUTTON = Text(
     "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
     "That button is no longer valid. The current question:",
