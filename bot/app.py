@@ -19,6 +19,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.dispatcher import Dispatcher
+from bot.evidence import clean_evidence
 from bot.http import AiohttpRequest
 from bot.rules import followup_rules
 from bot.set_aside import SetAside, TolerantBot
@@ -40,7 +41,7 @@ from conversations.i18n import Lang
 from conversations.reporter_commands import menu_commands
 from conversations.reporting import ReportingService, utc_now
 from conversations.workflow import validate_moves
-from storage.database import Store
+from storage.store import Store
 from storage.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ async def open_services(
 ) -> Services:
     vault = Vault.open_or_create(settings.security.key_file)
     store = await Store.open(settings.storage.database, vault)
-    await store.release_claims()
+    await store.outbox.release_claims()
     form = build_form(
         services=settings.form.services, allow_anonymous=settings.form.allow_anonymous
     )
@@ -84,11 +85,12 @@ async def open_services(
         cases,
         officer_address=officer_address,
         zone=settings.bot.zone,
+        cleaner=clean_evidence,
         default_lang=Lang(settings.bot.language),
         clock=clock,
     )
     dispatcher = Dispatcher(
-        store,
+        store.outbox,
         {CHANNEL: TelegramSender(app.bot, store.blobs, settings.telegram.officer_chat_id)},
         clock,
     )
@@ -167,7 +169,7 @@ def build_app(
         app.job_queue.run_daily(scan_due, time=digest_at, name="digest")
         log.info(
             "wbs-bot started; %s messages waiting in the outbox",
-            await services.store.undelivered_count(),
+            await services.store.outbox.undelivered_count(),
         )
 
     async def deliver_due(context: ContextTypes.DEFAULT_TYPE) -> None:

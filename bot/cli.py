@@ -12,10 +12,9 @@ from urllib.parse import urlparse
 
 import typer
 
-from bot import log_privacy
+from bot import config_checks, log_privacy
+from bot.ops_cli import register as register_operations
 from bot.settings import ConfigError, Settings, load_settings
-from bot.whatsapp import whatsapp_problems
-from storage.database import lost_key_problem
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="WBS BKD Provinsi NTT chat bot.")
 
@@ -49,16 +48,20 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
 
 @cli.command("check-config")
 def check_config(config: ConfigOption) -> None:
-    """Validate the file and say, key by key, what is wrong."""
+    """Validate the file and say, key by key, what is wrong (errors, then warnings)."""
     settings = _load(config)
-    problems = settings.problems_for_running()
-    problems += whatsapp_problems(settings)
+    found = config_checks.findings(settings)
+    problems = config_checks.errors(found)
     if problems:
         typer.echo(f"{config} is valid TOML, but the bot cannot start yet:", err=True)
-        for line in problems:
-            typer.echo(f"  {line}", err=True)
+    elif found:
+        typer.echo(f"{config}:", err=True)
+    for finding in found:
+        typer.echo(f"  {finding}", err=True)
+    if problems:
         raise typer.Exit(2)
-    typer.echo(f"{config}: OK (database {settings.storage.database})")
+    warned = f", with {len(found)} warning(s)" if found else ""
+    typer.echo(f"{config}: OK{warned} (database {settings.storage.database})")
 
 
 @cli.command()
@@ -73,14 +76,12 @@ def run(config: ConfigOption) -> None:
         )
         _sandbox(settings, port=DEFAULT_SANDBOX_PORT, data=None, fast_clock=False)
         return
-    problems = settings.problems_for_running()
-    problems += whatsapp_problems(settings)
-    lost_key = lost_key_problem(settings.storage.database, settings.security.key_file)
-    problems += [lost_key] if lost_key else []
-    if problems:
+    found = config_checks.findings(settings)
+    if config_checks.errors(found):
         typer.echo("The bot cannot start:", err=True)
-        for line in problems:
-            typer.echo(f"  {line}", err=True)
+    for finding in found:
+        typer.echo(f"  {finding}", err=True)
+    if config_checks.errors(found):
         raise typer.Exit(2)
     configure_logging()
     from bot.app import build_app
@@ -91,9 +92,10 @@ def run(config: ConfigOption) -> None:
     if settings.telegram.webhook_url:
         # Telegram signs each call with the secret; the path is the URL's own, so nothing
         # else on the server answers updates.
+        host, port = config_checks.listen_address(settings)
         app.run_webhook(
-            listen="0.0.0.0",
-            port=8443,
+            listen=host,
+            port=port,
             url_path=urlparse(settings.telegram.webhook_url).path.lstrip("/"),
             webhook_url=settings.telegram.webhook_url,
             secret_token=settings.telegram.webhook_secret,
@@ -185,6 +187,9 @@ def sandbox(
         typer.echo(f"Configuration error in {config or 'the environment'}:\n{exc}", err=True)
         raise typer.Exit(2) from None
     _sandbox(settings, port=port, data=data, fast_clock=fast_clock)
+
+
+register_operations(cli)  # backup, restore, key export|import (bot/ops_cli.py)
 
 
 def main() -> None:

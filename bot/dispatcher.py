@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Protocol
 
 from conversations.addresses import Address, AddressError
-from storage.database import QueuedMessage, Store
+from conversations.ports import OutboxPort, QueuedMessage
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +55,26 @@ class Sender(Protocol):
 class Dispatcher:
     def __init__(
         self,
-        store: Store,
+        outbox: OutboxPort,
         senders: Mapping[str, Sender],
         clock: Callable[[], datetime],
         *,
         parallel_chats: int = 96,
     ) -> None:
-        self.store = store
+        self.outbox = outbox
         self.senders = senders
         self.clock = clock
         self._slots = asyncio.Semaphore(parallel_chats)
         self._in_flight: set[str] = set()  # chats this process is sending to right now
+        self._woken: set[str] = set()  # chats whose recipient wrote while a send was under way
+
+    def wake(self, address: str) -> None:
+        """The recipient just wrote; call this before the store hears of it.
+
+        A send to them under way may have read the older state (WhatsApp's window still
+        closed) and would set its message to wait a day: instead it is tried again at once.
+        """
+        self._woken.add(address)
 
     async def deliver(self, addresses: Sequence[str] | None = None) -> int:
         """Send what is due (for these addresses, or all); returns how many were delivered.
@@ -73,18 +82,23 @@ class Dispatcher:
         A chat already being sent to is skipped, however long its sending takes (the rate
         limiter, a large upload): its new messages follow in the next round, in order.
         """
-        claimed = await self.store.claim_due(
+        if addresses is not None:  # what woke these chats is in the store: this round reads it
+            self._woken.difference_update(set(addresses) - self._in_flight)
+        claimed = await self.outbox.claim_due(
             self.clock(), addresses=addresses, busy=frozenset(self._in_flight)
         )
         by_chat: dict[str, list[QueuedMessage]] = defaultdict(list)
         for item in claimed:
             by_chat[item.address].append(item)
+        self._in_flight.update(by_chat)  # at once: a wake from now on finds them under way
         results = await asyncio.gather(*(self._deliver_chat(items) for items in by_chat.values()))
+        again = sorted(self._woken.intersection(by_chat))
+        if again:  # they wrote while we were sending to them: look again with what they wrote
+            return sum(results) + await self.deliver(again)
         return sum(results)
 
     async def _deliver_chat(self, items: list[QueuedMessage]) -> int:
         address = items[0].address
-        self._in_flight.add(address)
         async with self._slots:
             delivered: list[tuple[int, str | None]] = []
             try:
@@ -92,12 +106,12 @@ class Dispatcher:
                     outcome = await self._deliver_one(item)
                     if outcome is NotSent.RETRY:
                         # Keep the chat's order: the rest waits behind the failed message.
-                        await self.store.release([later.id for later in items[position + 1 :]])
+                        await self.outbox.release([later.id for later in items[position + 1 :]])
                         break
                     if outcome is not NotSent.GONE:
                         delivered.append((item.id, outcome or None))
             finally:
-                await self.store.mark_sent_many(delivered, self.clock())  # one write per chat
+                await self.outbox.mark_sent_many(delivered, self.clock())  # one write per chat
                 self._in_flight.discard(address)
             return len(delivered)
 
@@ -107,12 +121,12 @@ class Dispatcher:
             address = Address(item.address)
         except AddressError as exc:
             log.error("outbox %s (%s, %s): not a chat address", item.id, item.kind, item.ticket)
-            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            await self.outbox.mark_failed(item.id, self.clock(), str(exc))
             return NotSent.GONE
         channel, chat_id = address.channel, address.chat_id
         sender = self.senders.get(channel)
         if sender is None:
-            await self.store.mark_retry(
+            await self.outbox.mark_retry(
                 item.id, self.clock() + MAX_BACKOFF, f"no sender for {channel}"
             )
             return NotSent.RETRY
@@ -122,18 +136,20 @@ class Dispatcher:
             log.warning(
                 "outbox %s (%s, %s) undeliverable: %s", item.id, item.kind, item.ticket, exc
             )
-            await self.store.mark_failed(item.id, self.clock(), str(exc))
+            await self.outbox.mark_failed(item.id, self.clock(), str(exc))
             return NotSent.GONE
         except Exception as exc:  # RetryLater, or anything unexpected: try again, counted
             after = exc.after if isinstance(exc, RetryLater) else None
             reason = str(exc) if isinstance(exc, RetryLater) else f"unexpected {type(exc).__name__}"
             waiting = isinstance(exc, WaitingForRecipient)
+            if waiting and item.address in self._woken:
+                after = 0.0  # the recipient wrote meanwhile: the wait was judged on old news
             too_old = item.created_at is not None and self.clock() - item.created_at > GIVE_UP_AFTER
             if too_old and not waiting:
                 log.error(
                     "outbox %s (%s, %s): gave up after a week", item.id, item.kind, item.ticket
                 )
-                await self.store.mark_failed(item.id, self.clock(), f"gave up: {reason}")
+                await self.outbox.mark_failed(item.id, self.clock(), f"gave up: {reason}")
                 return NotSent.GONE
             delay = (
                 timedelta(seconds=after)
@@ -141,6 +157,6 @@ class Dispatcher:
                 else min(timedelta(seconds=2 ** min(item.attempts, 10)), MAX_BACKOFF)
             )
             log.info("outbox %s (%s) retry in %s: %s", item.id, item.kind, delay, reason)
-            await self.store.mark_retry(item.id, self.clock() + delay, reason)
+            await self.outbox.mark_retry(item.id, self.clock() + delay, reason)
             return NotSent.RETRY
         return delivered_id or ""

@@ -68,6 +68,7 @@ class TelegramSection(Section):
     admin_user_ids: list[int] = Field(default_factory=list)
     webhook_url: str = ""
     webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0:8443"  # where `run` serves the webhook (behind the proxy)
     rate_limit: bool = True
 
 

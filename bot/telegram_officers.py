@@ -191,9 +191,9 @@ class TelegramOfficerGroup:
 
     async def _list(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
         state: CaseState | None = values.get("state")
-        records = await self._cases.store.reports(state)
+        records = await self._cases.store.reports.all(state)
         overdue = await self.followups.overdue_tickets() if self.followups else frozenset()
-        flagged = frozenset(await self._cases.store.attention())
+        flagged = frozenset(await self._cases.store.reports.attention())
         await self._reply(
             message,
             case_list(
@@ -209,7 +209,7 @@ class TelegramOfficerGroup:
 
     async def _show(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
         record = await self._cases.find(values["name"])
-        history = await self._cases.store.history(record.ticket)
+        history = await self._cases.store.audit.history(record.ticket)
         await self._reply(message, case_detail(record, history, self._cases.zone, self.lang))
 
     async def _stats(self, actor: Actor, values: dict[str, Any], message: Message) -> None:
@@ -217,7 +217,7 @@ class TelegramOfficerGroup:
         from conversations.statistics import compute, render_text
 
         month: str | None = values.get("month")
-        records = await self._cases.store.reports()
+        records = await self._cases.store.reports.all()
         stats = compute(records, month=month, zone=self._cases.zone, services=self.services)
         await self._reply(message, render_text(stats, self.lang))
         caption = G_STATS_CAPTION.render(self.lang, period=month or "").strip()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import Document, Message, PhotoSize, Update, Video
+from telegram import Audio, Document, Message, PhotoSize, Update, Video, VideoNote, Voice
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -72,7 +72,15 @@ class TelegramReporterChats:
         app.add_handler(MessageHandler(private & filters.CONTACT, self._guard(self._contact)))
         app.add_handler(
             MessageHandler(
-                private & (filters.PHOTO | filters.VIDEO | filters.Document.ALL),
+                private
+                & (
+                    filters.PHOTO
+                    | filters.VIDEO
+                    | filters.Document.ALL
+                    | filters.VOICE
+                    | filters.AUDIO
+                    | filters.VIDEO_NOTE
+                ),
                 self._guard(self._file),
             )
         )
@@ -171,7 +179,7 @@ class TelegramReporterChats:
     async def _file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
         assert message is not None
-        media: PhotoSize | Video | Document
+        media: PhotoSize | Video | Document | Voice | Audio | VideoNote
         name: str | None
         mime: str | None
         if message.photo:
@@ -179,6 +187,13 @@ class TelegramReporterChats:
         elif message.video is not None:
             kind, media = "video", message.video
             name, mime = message.video.file_name, message.video.mime_type
+        elif message.voice is not None:
+            kind, media, name, mime = "voice", message.voice, None, message.voice.mime_type
+        elif message.audio is not None:
+            kind, media = "audio", message.audio
+            name, mime = message.audio.file_name, message.audio.mime_type
+        elif message.video_note is not None:
+            kind, media, name, mime = "video_note", message.video_note, None, "video/mp4"
         else:
             assert message.document is not None
             kind, media = "document", message.document

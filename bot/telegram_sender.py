@@ -17,13 +17,15 @@ from bot.dispatcher import RetryLater, Undeliverable
 from bot.telegram_text import CAPTION_LIMIT, plain, split_html
 from conversations import texts
 from conversations.i18n import Lang
-from storage.blobs import BlobStore
-from storage.database import QueuedMessage
+from conversations.ports import BlobsPort, QueuedMessage
 
 GROUP_RETRY = 600.0  # seconds between tries while the officers' group refuses the bot
 
 JSONDict = dict[str, Any]
 RAW_CALLS = ("send_message", "edit_message_text")
+# No link previews, ever: a preview makes Telegram fetch the page, which tells the site's owner
+# that someone (the officers' group) looked at a link given as evidence.
+NO_PREVIEW = {"is_disabled": True}
 
 
 def allow_raw_calls() -> None:
@@ -71,7 +73,7 @@ def markup(payload: Mapping[str, Any]) -> JSONDict | None:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, blobs: BlobStore, group_id: int) -> None:
+    def __init__(self, bot: Bot, blobs: BlobsPort, group_id: int) -> None:
         self.bot = bot
         self.blobs = blobs
         self.group_id = group_id
@@ -113,24 +115,31 @@ class TelegramSender:
                 text=text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
+                link_preview_options=NO_PREVIEW,
             )
         except BadRequest as exc:
             if "can't parse entities" not in exc.message.lower():
                 raise
             # Never lose a message to a formatting mistake: send it as plain text.
             sent = await raw_call(
-                self.bot, "send_message", chat_id=chat_id, text=plain(text), reply_markup=keyboard
+                self.bot,
+                "send_message",
+                chat_id=chat_id,
+                text=plain(text),
+                reply_markup=keyboard,
+                link_preview_options=NO_PREVIEW,
             )
         return str(sent["message_id"])
 
     async def _send_file(
         self, chat_id: int, file: Mapping[str, Any], caption: str | None
     ) -> Message:
-        """Evidence under a neutral name: a reporter's file name can say who they are."""
+        """Evidence (the clean copy) under a neutral name: a reporter's file name can say who
+        they are, so it is never stored; the extension is the clean copy's own."""
         data = self.blobs.get(file["blob"])
         caption = caption[:CAPTION_LIMIT] if caption else None
-        extension = Path(file.get("name") or "").suffix.lower()[:8]
-        name = f"bukti-{file['sha256'][:12]}{extension}"
+        extension = "." + file["ext"] if file.get("ext") else Path(file.get("name") or "").suffix
+        name = f"bukti-{file['sha256'][:12]}{extension.lower()[:8]}"
         if file["kind"] == "photo":
             return await self.bot.send_photo(chat_id, data, caption=caption)
         if file["kind"] == "video":

@@ -18,6 +18,7 @@ from conversations.officer_texts import (
     ALERT_ANONYMOUS,
     ALERT_CHECKLIST,
     ALERT_IDENTIFIED,
+    ALERT_NO_CONSENT,
     ALERT_NO_EVIDENCE,
     ALERT_REPORTER,
     ALERT_TITLE,
@@ -25,6 +26,7 @@ from conversations.officer_texts import (
     FIELD_LABELS,
     KIND_NAMES,
 )
+from conversations.sanitizing import file_line
 
 CHRONOLOGY_LIMIT = 1500
 CASE_BUTTONS = tuple((row.button, row.key) for row in BUTTONS if row.button is not None)
@@ -60,7 +62,20 @@ def evidence_summary(evidence: Sequence[Mapping[str, Any]], lang: Lang) -> str:
     if not evidence:
         return ALERT_NO_EVIDENCE.render(lang)
     counts = Counter(item["kind"] for item in evidence)
-    return ", ".join(f"{n} {KIND_NAMES[kind].render(lang)}" for kind, n in counts.items())
+    return ", ".join(f"{n} {kind_name(kind, lang)}" for kind, n in counts.items())
+
+
+def kind_name(kind: str, lang: Lang) -> str:
+    return KIND_NAMES.get(kind, KIND_NAMES["document"]).render(lang)
+
+
+def evidence_files(evidence: Sequence[Mapping[str, Any]], lang: Lang) -> list[str]:
+    """One line per file: kind, size, "metadata dihapus" or why not, the hash officers get."""
+    return [
+        file_line(item, kind_name(item["kind"], lang), lang)
+        for item in evidence
+        if item["kind"] != "link"
+    ]
 
 
 def officer_alert(ticket: str, report: Mapping[str, Any], lang: Lang) -> Prompt:
@@ -86,9 +101,12 @@ def officer_alert(ticket: str, report: Mapping[str, Any], lang: Lang) -> Prompt:
             line("amount", rupiah(report["amount"]) if report["amount"] is not None else "-"),
         ]
     lines.append(line("evidence", evidence_summary(report["evidence"], lang)))
+    lines += evidence_files(report["evidence"], lang)
     lines += [f"• {esc(item['url'])}" for item in report["evidence"] if item["kind"] == "link"]
     how = ALERT_ANONYMOUS if report["anonymous"] else ALERT_IDENTIFIED
     lines.append(ALERT_REPORTER.render(lang, how=how.render(lang)))
+    if not report.get("consent", True):
+        lines.append(ALERT_NO_CONSENT.render(lang))
     marks = " ".join(
         f"{'✅' if present else '❔'} {name}" for name, present in five_w_one_h(report).items()
     )

@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     EVIDENCE_ADDED = "bukti_tambahan"
     IDENTITY_REVEALED = "identitas_dibuka"
     IDENTITY_ERASED = "identitas_dihapus"
+    EVIDENCE_ORIGINAL = "bukti_asli_dibuka"  # an admin exported a sealed original file
     # The bot's own follow-ups on a case.
     EVIDENCE_REMINDER = "pengingat_bukti"
     QUESTION_REMINDER = "pengingat_pertanyaan"

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conversations.alerts import esc, evidence_summary, rupiah, shorten
+from conversations.alerts import esc, evidence_files, evidence_summary, rupiah, shorten
 from conversations.audit_actions import AuditAction
 from conversations.i18n import Lang, Text
 from conversations.officer_texts import (
@@ -22,13 +22,14 @@ from conversations.officer_texts import (
     OUTCOME_LABELS,
     V_DAYS,
     V_LIST_TITLE,
+    V_NO_CONSENT,
     V_NONE,
     V_NONE_OPEN,
     V_REPORTER_ANONYMOUS,
     V_REPORTER_SECRET,
 )
-from conversations.workflow import FINAL_STATES, STATE_LABELS, Outcome
-from storage.database import AuditEntry, ReportRecord
+from conversations.ports import AuditEntry, ReportRecord
+from conversations.workflow import FINAL_STATES, STATE_LABELS, CaseState, Outcome
 
 MESSAGE_LIMIT = 4000
 CONTENT_FIELDS = ("complaint", "accused_name", "accused_position", "location", "chronology")
@@ -86,7 +87,7 @@ def case_list(
         officer = f" · {esc(r.officer)}" if r.officer else ""
         lines.append(
             f"{mark}<b>{r.ticket}</b> · {esc(r.category)} · "
-            f"{STATE_LABELS[r.state].render(lang)} · "
+            f"{STATE_LABELS[CaseState(r.state)].render(lang)} · "
             f"{V_DAYS.render(lang, days=age_days(r, now))}{officer}"
         )
     return "\n".join(lines)
@@ -95,9 +96,9 @@ def case_list(
 def case_fields(record: ReportRecord, lang: Lang) -> list[tuple[str, str]]:
     """The case as (label, value) pairs, plain text, in reading order (never the identity)."""
     content = record.content
-    state = STATE_LABELS[record.state].render(lang)
+    state = STATE_LABELS[CaseState(record.state)].render(lang)
     if record.outcome:
-        state += f" ({OUTCOME_LABELS[record.outcome].render(lang)})"
+        state += f" ({OUTCOME_LABELS[Outcome(record.outcome)].render(lang)})"
     rows = [
         (FIELD_LABELS["state"].render(lang), state),
         (FIELD_LABELS["category"].render(lang), record.category),
@@ -113,7 +114,10 @@ def case_fields(record: ReportRecord, lang: Lang) -> list[tuple[str, str]]:
         rows.append((FIELD_LABELS["amount"].render(lang), rupiah(record.amount)))
     rows.append((FIELD_LABELS["evidence"].render(lang), evidence_summary(record.evidence, lang)))
     secret = V_REPORTER_ANONYMOUS if record.anonymous else V_REPORTER_SECRET
-    rows.append((FIELD_LABELS["reporter"].render(lang), secret.render(lang)))
+    reporter = secret.render(lang)
+    if not record.consent:
+        reporter += f"; {V_NO_CONSENT.render(lang)}"
+    rows.append((FIELD_LABELS["reporter"].render(lang), reporter))
     if record.officer:
         rows.append((FIELD_LABELS["officer"].render(lang), record.officer))
     return rows
@@ -144,6 +148,7 @@ def case_detail(
     for label, value in fields[1:]:
         lines.append(f"<b>{esc(label)}</b>: {esc(value)}")
         if label == evidence_label:
+            lines += evidence_files(record.evidence, lang)
             lines += [f"• {esc(item['url'])}" for item in record.evidence if item["kind"] == "link"]
     events = [esc(history_line(entry, zone, lang)) for entry in history]
     head = "\n".join([*lines, "", f"<b>{FIELD_LABELS['history'].render(lang)}</b>"])

@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import texts
-from conversations.alerts import esc, evidence_caption, evidence_summary
+from conversations.alerts import esc, evidence_caption, evidence_files, evidence_summary
 from conversations.audit_actions import AuditAction
 from conversations.case_actions import CALLED, CaseAction, Role, action
 from conversations.engine import Prompt
@@ -41,6 +41,7 @@ from conversations.officer_texts import (
     T_BAD_NAME,
     T_CONFLICT,
     T_FINAL,
+    T_NO_CONSENT,
     T_NO_PRIVATE_CHAT,
     T_NOT_ADMIN,
     T_NOT_FOUND,
@@ -54,6 +55,8 @@ from conversations.officer_texts import (
     T_UNREACHABLE,
 )
 from conversations.outbox_kinds import OutboxKind
+from conversations.ports import Outgoing, ReportRecord, Storage
+from conversations.sanitizing import forwarded
 from conversations.tickets import CASE_NAME, CaseName, NotATicket, resolve
 from conversations.workflow import (
     FINAL_STATES,
@@ -64,7 +67,6 @@ from conversations.workflow import (
     Outcome,
     check_move,
 )
-from storage.database import Outgoing, ReportRecord, StateConflict, Store
 
 __all__ = ["CALLED", "CASE_NAME", "Actor", "CaseError", "CaseService", "Revealed", "say"]
 
@@ -117,7 +119,7 @@ class Performed:
 class CaseService:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         *,
         officer_address: str,
         zone: ZoneInfo,
@@ -141,7 +143,7 @@ class CaseService:
 
     async def find(self, name: str) -> ReportRecord:
         case = self.resolve(name)
-        record = await self.store.report(str(case.ticket))
+        record = await self.store.reports.get(str(case.ticket))
         if record is None:
             if case.bare:
                 raise CaseError(T_NOT_FOUND_BARE, name=esc(case.typed), ticket=case.ticket)
@@ -159,7 +161,7 @@ class CaseService:
         self.require_officer(actor, admin=row.role is Role.ADMIN)
 
     def _refused(self, record: ReportRecord, error: MoveRefused, *, reopen: bool) -> CaseError:
-        label = {s: STATE_LABELS[s].render(self.lang) for s in CaseState}
+        label: dict[str, str] = {s: STATE_LABELS[s].render(self.lang) for s in CaseState}
         params = {
             "ticket": record.ticket,
             "state": label[record.state],
@@ -177,15 +179,22 @@ class CaseService:
             self.group, say(template.render(self.lang, **params)), OutboxKind.CASE, record.ticket
         )
 
+    @staticmethod
+    def _contactable(record: ReportRecord) -> ReportRecord:
+        """A case whose reporter may be asked or called: they consented to be contacted (the
+        end of the case is still told; that is not asking anything of them)."""
+        if not record.consent:
+            raise CaseError(T_NO_CONSENT, ticket=record.ticket)
+        return record
+
     async def _reporter(self, record: ReportRecord, template: Text, **params: object) -> Outgoing:
-        address = await self.store.reporter_address(record.ticket)
+        address = await self.store.reports.reporter_address(record.ticket)
         if address is None:
             raise CaseError(T_UNREACHABLE, ticket=record.ticket)
         # Text parameters (e.g. the outcome's label) read in the reporter's own language.
-        rendered = {
-            k: v.render(record.lang) if isinstance(v, Text) else v for k, v in params.items()
-        }
-        payload = say(template.render(record.lang, ticket=record.ticket, **rendered))
+        lang = Lang(record.lang)
+        rendered = {k: v.render(lang) if isinstance(v, Text) else v for k, v in params.items()}
+        payload = say(template.render(lang, ticket=record.ticket, **rendered))
         return Outgoing(address, payload, OutboxKind.TO_REPORTER, record.ticket)
 
     async def _change(
@@ -201,21 +210,22 @@ class CaseService:
         officer: str | None = None,
         check_state: bool = True,
     ) -> list[str]:
-        try:
-            await self.store.update_case(
-                record.ticket,
-                self.clock(),
-                actor=actor.id,
-                action=audit.value,
-                detail={**detail, "by": actor.name},
-                expect_state=record.state if check_state else None,
-                state=state,
-                outcome=outcome,
-                officer=officer,
-                messages=messages,
-            )
-        except StateConflict:
-            raise CaseError(T_CONFLICT, ticket=record.ticket) from None
+        changed = await self.store.reports.update_case(
+            record.ticket,
+            self.clock(),
+            actor=actor.id,
+            action=audit.value,
+            detail={**detail, "by": actor.name},
+            officer_action=actor.officer,
+            expect_state=record.state if check_state else None,
+            state=state,
+            outcome=outcome,
+            final=state in FINAL_STATES,
+            officer=officer,
+            messages=messages,
+        )
+        if not changed:
+            raise CaseError(T_CONFLICT, ticket=record.ticket)
         return sorted({m.address for m in messages})
 
     async def _move(
@@ -234,7 +244,7 @@ class CaseService:
         record = await self.find(name)
         reopen = row.audit is AuditAction.REOPENED
         try:
-            check_move(record.state, row.target, reopen=reopen)
+            check_move(CaseState(record.state), row.target, reopen=reopen)
         except MoveRefused as error:
             raise self._refused(record, error, reopen=reopen) from None
         messages = await build(record)
@@ -273,7 +283,7 @@ class CaseService:
     async def ask(self, actor: Actor, name: str, question: str) -> list[str]:
         async def build(record: ReportRecord) -> list[Outgoing]:
             return [
-                await self._reporter(record, R_QUESTION, text=esc(question)),
+                await self._reporter(self._contactable(record), R_QUESTION, text=esc(question)),
                 self._group(
                     record,
                     G_ASKED,
@@ -299,7 +309,8 @@ class CaseService:
             messages = [self._moved_message(actor, record, target, extra)]
             if who == "pelapor":
                 note = f"\n{esc(info)}" if info else ""
-                messages.insert(0, await self._reporter(record, R_CALLED, extra=note))
+                invitation = await self._reporter(self._contactable(record), R_CALLED, extra=note)
+                messages.insert(0, invitation)
             return messages
 
         return await self._move(actor, name, row, detail, build)
@@ -393,7 +404,7 @@ class CaseService:
         if target is CaseState.REVIEW:
             return await self.review(actor, name, reason)
         record = await self.find(name)  # baru: no action moves back to it
-        error = MoveRefused(record.state, target, frozenset())
+        error = MoveRefused(CaseState(record.state), target, frozenset())
         raise self._refused(record, error, reopen=False)
 
     async def reveal(
@@ -406,8 +417,8 @@ class CaseService:
         if actor.private_address is None and not to_terminal:
             raise CaseError(T_NO_PRIVATE_CHAT)
         record = await self.find(name)
-        identity = await self.store.identity(record.ticket)
-        erased = identity is None and await self.store.identity_erased(record.ticket)
+        identity = await self.store.reports.identity(record.ticket)
+        erased = identity is None and await self.store.reports.identity_erased(record.ticket)
         messages = [self._group(record, G_REVEALED, ticket=record.ticket, officer=esc(actor.name))]
         if not to_terminal:
             assert actor.private_address is not None
@@ -458,7 +469,7 @@ class CaseService:
         messages = [
             Outgoing(
                 address,
-                say(R_ANSWER_TAKEN.render(record.lang, ticket=record.ticket)),
+                say(R_ANSWER_TAKEN.render(Lang(record.lang), ticket=record.ticket)),
                 OutboxKind.REPLY,
             ),
             self._group(record, G_ANSWER, ticket=record.ticket, text=esc(text)),
@@ -474,16 +485,22 @@ class CaseService:
         )
 
     async def reporter_evidence(
-        self, address: str, name: str, items: Sequence[dict[str, Any]]
+        self,
+        address: str,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        taken: Text = texts.ATTACH_TAKEN,
     ) -> list[str]:
-        """Evidence added with `/bukti`: stored with the case and passed on to the group."""
+        """Evidence added with `/bukti` (or sent as an answer, `taken` then says so): stored
+        with the case and passed on to the group."""
         record = await self.own_case(address, name)
         links = "".join(f"\n• {esc(item['url'])}" for item in items if item["kind"] == "link")
-        files = [item for item in items if item["kind"] != "link"]
+        files = forwarded(items)
         messages = [
             Outgoing(
                 address,
-                say(texts.ATTACH_TAKEN.render(record.lang, ticket=record.ticket)),
+                say(taken.render(Lang(record.lang), ticket=record.ticket)),
                 OutboxKind.REPLY,
                 record.ticket,
             ),
@@ -491,7 +508,10 @@ class CaseService:
                 record,
                 G_EVIDENCE,
                 ticket=record.ticket,
-                what=evidence_summary(list(items), self.lang) + links,
+                what="\n".join(
+                    [evidence_summary(list(items), self.lang), *evidence_files(items, self.lang)]
+                )
+                + links,
             ),
             *(
                 Outgoing(
@@ -503,7 +523,9 @@ class CaseService:
                 for n, item in enumerate(files, start=1)
             ),
         ]
-        await self.store.add_evidence(record.ticket, list(items), self.clock(), messages=messages)
+        await self.store.reports.add_evidence(
+            record.ticket, list(items), self.clock(), messages=messages
+        )
         return [address, self.group]
 
     async def own_case(self, address: str, name: str) -> ReportRecord:
@@ -512,7 +534,7 @@ class CaseService:
             record = await self.find(name)
         except CaseError:
             raise CaseError(T_REPORTER_NOT_YOURS, name=esc(name)) from None
-        if record.ticket not in {r.ticket for r in await self.store.reports_of_chat(address)}:
+        if record.ticket not in {r.ticket for r in await self.store.reports.of_chat(address)}:
             raise CaseError(T_REPORTER_NOT_YOURS, name=esc(name))
         return record
 

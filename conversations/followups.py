@@ -8,7 +8,7 @@ once even if the bot was stopped when it fell due, and never twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -16,6 +16,7 @@ from enum import StrEnum
 from conversations import texts
 from conversations.calendar import WorkCalendar
 from conversations.i18n import Lang, Text
+from conversations.ports import CaseTimes
 from conversations.workflow import FINAL_STATES, CaseState
 
 
@@ -46,22 +47,6 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class CaseClock:
-    """The times that drive a case's follow-ups (no report text, no identity)."""
-
-    ticket: str
-    state: CaseState
-    created_at: datetime
-    closed_at: datetime | None = None
-    has_evidence: bool = False
-    questions: Sequence[tuple[int, datetime]] = ()  # (audit id, when) of officer questions
-    answers: Sequence[datetime] = ()  # when the reporter answered
-    identity_erased: bool = False
-    reachable: bool = True  # the chat link still exists
-    taken: bool = False  # an officer has taken it
-
-
-@dataclass(frozen=True)
 class FollowUp:
     key: str
     kind: Due
@@ -82,15 +67,15 @@ class Scan:
         self.found.append(followup)
 
 
-def resolve_due(case: CaseClock, rules: Rules, calendar: WorkCalendar) -> datetime:
+def resolve_due(case: CaseTimes, rules: Rules, calendar: WorkCalendar) -> datetime:
     return calendar.add(case.created_at, rules.resolve_within)
 
 
-def is_overdue(case: CaseClock, rules: Rules, calendar: WorkCalendar, now: datetime) -> bool:
+def is_overdue(case: CaseTimes, rules: Rules, calendar: WorkCalendar, now: datetime) -> bool:
     return case.state not in FINAL_STATES and now >= resolve_due(case, rules, calendar)
 
 
-def unanswered_question(case: CaseClock) -> tuple[int, datetime] | None:
+def unanswered_question(case: CaseTimes) -> tuple[int, datetime] | None:
     """The latest question, if the reporter has not answered since it was asked."""
     if not case.questions:
         return None
@@ -101,7 +86,7 @@ def unanswered_question(case: CaseClock) -> tuple[int, datetime] | None:
 
 
 def due_followups(
-    cases: Iterable[CaseClock], now: datetime, rules: Rules, calendar: WorkCalendar
+    cases: Iterable[CaseTimes], now: datetime, rules: Rules, calendar: WorkCalendar
 ) -> list[FollowUp]:
     """Every follow-up whose time has come; the caller sends each key at most once."""
     scan = Scan(rules, calendar, now)
@@ -114,20 +99,20 @@ def due_followups(
         if case.state not in FINAL_STATES:
             if is_overdue(case, rules, calendar, now):
                 overdue.append(case.ticket)
-            elif case.state is CaseState.NEW or unanswered_question(case) is not None:
+            elif case.state == CaseState.NEW or unanswered_question(case) is not None:
                 waiting.append(case.ticket)
     _digest(scan, waiting, overdue)
     return scan.found
 
 
-def _reporter_side(scan: Scan, case: CaseClock) -> None:
+def _reporter_side(scan: Scan, case: CaseTimes) -> None:
     rules, now, add = scan.rules, scan.now, scan.calendar.add
     if case.state in FINAL_STATES or not case.reachable:
         return
     if not case.has_evidence and now >= case.created_at + rules.evidence_reminder_after:
         scan.add(FollowUp(f"{case.ticket}:evidence", Due.EVIDENCE_REMINDER, case.ticket))
     pending = unanswered_question(case)
-    if pending is None or case.state is not CaseState.INCOMPLETE:
+    if pending is None or case.state != CaseState.INCOMPLETE:
         return
     question_id, asked = pending
     for number in range(1, rules.max_reminders + 1):
@@ -142,11 +127,11 @@ def _reporter_side(scan: Scan, case: CaseClock) -> None:
         scan.add(FollowUp(key, Due.NO_RESPONSE, case.ticket))
 
 
-def _officer_side(scan: Scan, case: CaseClock) -> None:
+def _officer_side(scan: Scan, case: CaseTimes) -> None:
     rules, now, calendar = scan.rules, scan.now, scan.calendar
     if case.state in FINAL_STATES:
         return
-    not_taken = case.state is CaseState.NEW and not case.taken
+    not_taken = case.state == CaseState.NEW and not case.taken
     if not_taken and now >= calendar.add(case.created_at, rules.acknowledge_within):
         scan.add(FollowUp(f"{case.ticket}:not_acknowledged", Due.NOT_ACKNOWLEDGED, case.ticket))
     if now >= resolve_due(case, rules, calendar):
@@ -155,7 +140,7 @@ def _officer_side(scan: Scan, case: CaseClock) -> None:
         scan.add(FollowUp(f"{case.ticket}:sla_warning", Due.SLA_WARNING, case.ticket))
 
 
-def _retention(scan: Scan, case: CaseClock) -> None:
+def _retention(scan: Scan, case: CaseTimes) -> None:
     if case.state not in FINAL_STATES or case.identity_erased or case.closed_at is None:
         return
     if scan.now >= case.closed_at + scan.rules.erase_identity_after:

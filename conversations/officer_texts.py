@@ -201,6 +201,9 @@ ACTION_LABELS: Mapping[AuditAction, Text] = {
     AuditAction.EVIDENCE_ADDED: Text("bukti tambahan", "more evidence"),
     AuditAction.IDENTITY_REVEALED: Text("identitas dibuka (admin)", "identity opened (admin)"),
     AuditAction.IDENTITY_ERASED: Text("identitas dihapus (masa simpan)", "identity erased"),
+    AuditAction.EVIDENCE_ORIGINAL: Text(
+        "file bukti asli dibuka (admin)", "original evidence file opened (admin)"
+    ),
     AuditAction.EVIDENCE_REMINDER: Text("pengingat bukti", "evidence reminder"),
     AuditAction.QUESTION_REMINDER: Text("pengingat pertanyaan", "question reminder"),
     AuditAction.NO_RESPONSE: Text("pelapor tidak merespons", "reporter did not respond"),
@@ -236,12 +239,31 @@ KIND_NAMES = {
     "photo": Text("foto", "photo"),
     "video": Text("video", "video"),
     "document": Text("dokumen", "document"),
+    "voice": Text("pesan suara", "voice message"),
+    "audio": Text("rekaman suara", "audio"),
+    "video_note": Text("video bulat", "video note"),
+    "sticker": Text("stiker", "sticker"),
 }
 ALERT_TITLE = Text("🔔 <b>Laporan baru {ticket}</b>", "🔔 <b>New report {ticket}</b>")
 ALERT_REPORTER = Text(
     "<b>Pelapor</b>: dirahasiakan ({how})", "<b>Reporter</b>: kept secret ({how})"
 )
 ALERT_ANONYMOUS = Text("anonim", "anonymous")
+ALERT_NO_CONSENT = Text(
+    "⚠️ <b>pelapor tidak bersedia dihubungi</b>: /tanya dan pemanggilan pelapor tidak dapat "
+    "dikirim.",
+    "⚠️ <b>the reporter does not consent to be contacted</b>: /tanya and calling the reporter "
+    "cannot be sent.",
+)
+V_NO_CONSENT = Text("pelapor tidak bersedia dihubungi", "the reporter does not consent to contact")
+T_NO_CONSENT = Text(
+    "Laporan {ticket}: pelapor tidak bersedia dihubungi, jadi pertanyaan atau undangan tidak "
+    "dapat dikirim kepadanya (tidak ada yang dikirim). Telaah dengan bukti yang ada, atau "
+    "catat dengan /catat.",
+    "Report {ticket}: the reporter does not consent to be contacted, so no question or "
+    "invitation can be sent to them (nothing was sent). Review it with the evidence at hand, "
+    "or note it with /catat.",
+)
 ALERT_IDENTIFIED = Text("beridentitas", "identified")
 ALERT_CHECKLIST = Text("<b>Kelengkapan 5W1H</b>: {marks}", "<b>5W1H checklist</b>: {marks}")
 ALERT_NO_EVIDENCE = Text("tidak ada", "none")
@@ -303,3 +325,197 @@ S_BAD_MONTH = Text(
     "Bulan tidak valid: {text}; gunakan TTTT-BB, mis. 2026-11",
     "Invalid month: {text}; use YYYY-MM, e.g. 2026-11",
 )
+
+# -- the officer CLI (wbs-officer), in the officers' language from the config ------------------
+
+C_NO_CONFIG = Text(
+    "opsi '--config' belum diisi (file konfigurasi TOML bot)",
+    "missing option '--config' (the bot's TOML configuration file)",
+)
+C_CONFIG_PROBLEM = Text("konfigurasi {config}: {problem}", "configuration {config}: {problem}")
+C_CONFIG_PROBLEMS = Text("Konfigurasi {config} bermasalah:", "Configuration error in {config}:")
+C_NO_DATABASE = Text(
+    "tidak ada database di {database}: periksa --config (wbs-bot yang membuatnya)",
+    "no database at {database}: check --config (wbs-bot creates it)",
+)
+C_NO_KEY = Text(
+    "tidak ada file kunci di {key_file}: periksa --config dan security.key_file",
+    "no key file at {key_file}: check --config and security.key_file",
+)
+C_BAD_KEY = Text("file kunci tidak dapat dipakai: {error}", "the key file cannot be used: {error}")
+C_LOCKED = Text(
+    "database {database} sedang dipakai menulis oleh program lain ({holders}); tidak ada yang "
+    "diubah. Coba lagi sebentar lagi.",
+    "the database {database} is being written by another program ({holders}); nothing was "
+    "changed. Try again in a moment.",
+)
+C_HOLDERS_UNKNOWN = Text(
+    "mis. wbs-bot yang berjalan atau wbs-officer lain",
+    "e.g. the running wbs-bot or another wbs-officer",
+)
+C_HOLDERS = Text("terbuka oleh: {names}", "open in: {names}")
+C_AS_UNKNOWN = Text(
+    "--as {who}: tidak ada di telegram.officer_user_ids pada {config}; gunakan ID pengguna "
+    "Telegram petugas atau nama Anda",
+    "--as {who}: not in telegram.officer_user_ids of {config}; use an officer's Telegram user "
+    "id or your name",
+)
+C_AS_BAD_NAME = Text(
+    "--as {who}: nama berisi 1 sampai 64 karakter yang dapat dicetak",
+    "--as {who}: a name of 1 to 64 printable characters",
+)
+C_AS_RESERVED = Text(
+    "--as {who}: dipakai oleh bot; gunakan nama Anda sendiri",
+    "--as {who}: reserved for the bot; use your own name",
+)
+C_ADMIN_ONLY = Text(
+    "hanya untuk admin: --as harus ID pengguna Telegram di telegram.admin_user_ids "
+    "(--as {who} bukan)",
+    "admin only: --as must be a Telegram user id in telegram.admin_user_ids (--as {who} is not)",
+)
+C_NO_GROUP = Text(
+    "telegram.officer_chat_id belum diisi: grup petugas tidak dapat diberi tahu",
+    "telegram.officer_chat_id is not set: the officers' group could not be told",
+)
+C_NOT_A_CASE = Text(
+    "'{name}' bukan nomor kasus (contoh: WBS-2026-0007 atau 7)",
+    "'{name}' is not a case number (example: WBS-2026-0007 or 7)",
+)
+C_NO_CASE = Text("kasus {name} tidak ada", "no case {name}")
+C_NO_CASE_BARE = Text(
+    "kasus {name} tidak ada: {explained} (nomor saja berarti kasus tahun ini; untuk tahun lain "
+    "tulis nomor lengkapnya, mis. {example})",
+    "no case {name}: {explained} (a bare number is this year's case; for another year write "
+    "the whole number, e.g. {example})",
+)
+C_EMPTY = Text("{what} kosong", "{what} is empty")
+C_TOO_LONG = Text(
+    "{what} berisi {length} karakter; paling banyak {limit}",
+    "{what} is {length} characters; at most {limit}",
+)
+C_MISSING = Text("{what} belum diisi", "{what} is missing")
+C_BAD_VALUE = Text("{what} {value}: gunakan {usage}", "{what} {value}: use {usage}")
+C_NEEDS_OUTCOME = Text(
+    "pindah ke selesai perlu --outcome terbukti|tidak_terbukti",
+    "moving to selesai needs --outcome terbukti|tidak_terbukti",
+)
+C_OUTCOME_ONLY_CLOSED = Text("--outcome hanya untuk selesai", "--outcome goes only with selesai")
+C_NOT_A_TERMINAL = Text(
+    "bukan di terminal, jadi tidak ada yang dapat ditanya dulu: tambahkan --yes untuk {doing} "
+    "tanpa ditanya",
+    "not at a terminal, so nobody can be asked first: add --yes to {doing} without being asked",
+)
+C_DOING_REVEAL = Text("menampilkan identitas", "print the identity")
+C_DOING_PURGE = Text("menghapus", "erase")
+C_CONFIRM_REVEAL = Text(
+    "Tampilkan identitas pelapor {ticket} di sini? Ini dicatat di log audit",
+    "Print the reporter's identity of {ticket} here? This is written to the audit log",
+)
+C_ABORTED = Text("Dibatalkan: tidak ada yang diubah.", "Aborted: nothing was done.")
+C_DONE = Text(
+    "{case}: {what} (oleh {actor}); {delivery}.", "{case}: {what} (by {actor}); {delivery}."
+)
+C_MOVED = Text("ke {state}", "moved to {state}")
+C_QUEUED_NOTHING = Text("tidak ada pesan", "nothing queued")
+C_QUEUED = Text(
+    "antre untuk {whom} (dikirim oleh wbs-bot yang berjalan)",
+    "queued for the {whom} (the running wbs-bot delivers it)",
+)
+C_REPORTER = Text("pelapor", "reporter")
+C_GROUP = Text("grup", "group")
+C_AND = Text(" dan ", " and the ")
+C_IDENTITY_TITLE = Text(
+    "Identitas pelapor {ticket} (rahasia, jangan diteruskan):",
+    "Identity of the reporter of {ticket} (secret, do not forward):",
+)
+C_IDENTITY_NAME = Text("Nama", "Name")
+C_IDENTITY_PHONE = Text("Telepon", "Phone")
+C_IDENTITY_EMAIL = Text("Email", "E-mail")
+C_IDENTITY_ANONYMOUS = Text(
+    "{ticket}: dikirim secara anonim; tidak ada identitas yang tersimpan.",
+    "{ticket}: sent anonymously; no identity is stored.",
+)
+C_IDENTITY_ERASED = Text(
+    "{ticket}: identitas sudah dihapus sesuai masa simpan.",
+    "{ticket}: the identity was erased under the retention rules.",
+)
+C_RESOLVED = Text("({explained})", "({explained})")
+C_EVIDENCE_LINK = Text("tautan {url}", "link {url}")
+C_EVIDENCE_FILE = Text(
+    "{kind} {name} ({size}), SHA-256 {sha256}", "{kind} {name} ({size}), SHA-256 {sha256}"
+)
+C_HISTORY_NONE = Text("(belum ada)", "(none yet)")
+C_AUDIT_INTACT = Text("utuh: {count} entri", "intact: {count} entries")
+C_AUDIT_BROKEN = Text(
+    "RUSAK: entri audit {entry}: {problem}", "BROKEN: audit entry {entry}: {problem}"
+)
+C_AUDIT_PROBLEMS = {
+    "missing (deleted), or the numbering was changed": Text(
+        "hilang (dihapus), atau penomorannya diubah",
+        "missing (deleted), or the numbering was changed",
+    ),
+    "changed after it was written": Text("diubah setelah ditulis", "changed after it was written"),
+    "does not follow the entry before it (inserted or deleted)": Text(
+        "tidak menyambung dengan entri sebelumnya (disisipkan atau dihapus)",
+        "does not follow the entry before it (inserted or deleted)",
+    ),
+}
+C_AUDIT_NONE = Text("Log audit kosong.", "The audit log is empty.")
+C_COLUMN_NUMBER = Text("#", "#")
+C_COLUMN_AT = Text("Waktu (WITA)", "Time (WITA)")
+C_COLUMN_BY = Text("Oleh", "By")
+C_COLUMN_ACTION = Text("Tindakan", "Action")
+C_COLUMN_CASE = Text("Kasus", "Case")
+C_COLUMN_DETAIL = Text("Keterangan", "Details")
+C_COLUMN_COUNT = Text("Jumlah", "Count")
+C_BAD_FORMAT = Text("--format {given}: gunakan csv atau xlsx", "--format {given}: use csv or xlsx")
+C_MONTH_OR_RANGE = Text(
+    "--month atau --from/--to, jangan keduanya", "--month or --from/--to, not both"
+)
+C_BAD_MONTH = Text(
+    "--month {value}: gunakan TTTT-BB, mis. 2026-11", "--month {value}: use YYYY-MM, e.g. 2026-11"
+)
+C_BAD_DAY = Text(
+    "{option} {value}: gunakan TTTT-BB-HH, mis. 2026-11-01",
+    "{option} {value}: use YYYY-MM-DD, e.g. 2026-11-01",
+)
+C_FROM_AFTER_TO = Text(
+    "--from {first} jatuh setelah --to {last}", "--from {first} is after --to {last}"
+)
+C_IS_FOLDER = Text(
+    "{output} adalah folder; sebutkan nama file", "{output} is a folder; name a file"
+)
+C_NO_FOLDER = Text("tidak ada folder {folder} untuk {name}", "no folder {folder} for {name}")
+C_CANNOT_WRITE = Text("tidak dapat menulis {output}: {error}", "cannot write {output}: {error}")
+C_EXPORTED = Text(
+    "{output}: {count} kasus, {period} ({kind}); ekspor ini tercatat di log audit.",
+    "{output}: {count} case(s), {period} ({kind}); the export is in the audit log.",
+)
+C_PURGE_IDENTITIES = Text(
+    "Identitas dan tautan chat yang akan dihapus ({days} hari setelah kasus final)",
+    "Identity and chat link to erase ({days} days after the case became final)",
+)
+C_PURGE_FINAL_SINCE = Text("Final sejak", "Final since")
+C_PURGE_DRAFTS = Text(
+    "Draf yang belum dikirim dan tidak disentuh {days} hari atau lebih, akan dihapus: {count}",
+    "Unsent drafts untouched for {days} days or more, to delete: {count}",
+)
+C_PURGE_WAITING = Text(
+    "Draf kedaluwarsa yang pemiliknya belum diingatkan: {count} (dibiarkan untuk wbs-bot yang "
+    "berjalan: ia mengingatkan dulu, lalu menghapus)",
+    "Expired drafts whose owner has not been warned yet: {count} (left for the running "
+    "wbs-bot: it warns first, then deletes)",
+)
+C_PURGE_NOTHING = Text("Tidak ada yang perlu dihapus.", "Nothing is due for erasure.")
+C_PURGE_DRY = Text("Uji coba: tidak ada yang dihapus.", "Dry run: nothing was erased.")
+C_PURGE_CONFIRM = Text(
+    "Hapus semua ini sekarang? Tidak dapat dibatalkan", "Erase all of this now? It cannot be undone"
+)
+C_PURGE_DONE = Text(
+    "Dihapus: {identities} {identity_word} pelapor (dengan tautan chat), {drafts} draf. "
+    "Tercatat di log audit.",
+    "Erased: {identities} reporter {identity_word} (with the chat link), {drafts} draft(s). "
+    "Written to the audit log.",
+)
+C_IDENTITY_ONE = Text("identitas", "identity")
+C_IDENTITY_MANY = Text("identitas", "identities")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from conversations import parsers, texts
 from conversations.addresses import Address, Channel
 from conversations.alerts import evidence_caption, officer_alert
+from conversations.audit_actions import AuditAction
 from conversations.cases import CaseError, CaseService
 from conversations.engine import (
     Attached,
@@ -36,6 +37,7 @@ from conversations.engine import (
 from conversations.form import FieldId
 from conversations.i18n import Lang, Text
 from conversations.outbox_kinds import OutboxKind
+from conversations.ports import NewReport, Outgoing, Storage
 from conversations.reporter_commands import (
     COMMANDS,
     CommandTableError,
@@ -53,9 +55,16 @@ from conversations.reporter_input import (
     Said,
     SentFile,
 )
-from conversations.workflow import STATE_LABELS
-from storage.database import NewReport, Outgoing, Store
+from conversations.sanitizing import (
+    Sanitized,
+    Verdict,
+    blobs_of,
+    evidence_item,
+    forwarded,
+)
+from conversations.workflow import STATE_LABELS, CaseState
 
+ANSWER_FOR = "answer:"  # the button naming the case that held answers are for
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
 CONTENT_FIELDS = (
     FieldId.COMPLAINT,
@@ -71,7 +80,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# Cleans one file (data, claimed MIME type, claimed name, size limit): bot.evidence.sanitize,
+# run off the event loop.
+EvidenceCleaner = Callable[[bytes, str | None, str | None, int], Awaitable[Sanitized]]
 CommandRun = Callable[[Address, Lang, Draft | None], Awaitable[list[str]]]
+
+
+def _lang(stored: str | None, default: Lang) -> Lang:
+    """The chat's chosen language (stored as its code), else the bot's."""
+    return Lang(stored) if stored else default
 
 
 def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
@@ -81,15 +98,17 @@ def message(prompt: Prompt, **extra: Any) -> dict[str, Any]:
 class ReportingService:
     def __init__(
         self,
-        store: Store,
+        store: Storage,
         engine: FormEngine,
         cases: CaseService,
         *,
         officer_address: Address,
         zone: ZoneInfo,
+        cleaner: EvidenceCleaner,
         default_lang: Lang = Lang.ID,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        self.cleaner = cleaner
         self.store = store
         self.engine = engine
         self.cases = cases
@@ -111,12 +130,19 @@ class ReportingService:
                 relayed = await self._reply(chat, content.text, content.replied)
                 if relayed is not None:
                     return relayed
-            if content.after_wait and not await self._busy(chat):
+            busy = await self._busy(chat)
+            if content.after_wait and not busy:
                 # What waited for the reporter to write is the answer: a welcome menu on
                 # top would only be noise.
                 return []
-            return await self._event(chat, Typed(content.text))
+            if not busy:
+                relayed = await self._to_waiting_case(chat, {"text": content.text})
+                if relayed is not None:
+                    return relayed
+            return await self._event(chat, Typed(content.text, self.clock().timestamp()))
         if isinstance(content, Chose):
+            if content.data.startswith(ANSWER_FOR):
+                return await self._release(chat, content.data.removeprefix(ANSWER_FOR))
             return await self._event(chat, Pressed(content.data))
         if isinstance(content, Contact):
             return await self._event(chat, SharedContact(content.phone, content.own))
@@ -129,12 +155,12 @@ class ReportingService:
     async def _command(self, chat: Address, name: str, args: str = "") -> list[str]:
         """A reporter command of the table (by name or alias); unknown ones get the help."""
         command = command_named(name) or ReporterCommand.BANTUAN
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         if command in (ReporterCommand.BALAS, ReporterCommand.BUKTI):
             return await self._case_command(chat, lang, command, args)
         if session.attach_ticket is not None:  # any other command ends adding evidence
-            await self.store.set_attach_ticket(chat, None)
+            await self.store.sessions.set_attach_ticket(chat, None)
         draft = Draft.from_dict(session.draft) if session.draft else None
         return await self._commands[command](chat, lang, draft)
 
@@ -200,13 +226,13 @@ class ReportingService:
         )
 
     async def _status(self, chat: Address, lang: Lang, draft: Draft | None) -> Prompt:
-        reports = await self.store.reports_of_chat(chat)
+        reports = await self.store.reports.of_chat(chat)
         lines = [
             texts.STATUS_LINE.render(
                 lang,
                 ticket=r.ticket,
                 category=r.category,
-                state=STATE_LABELS[r.state].render(lang),
+                state=STATE_LABELS[CaseState(r.state)].render(lang),
                 changed=r.updated_at.astimezone(self.zone).strftime("%d/%m/%Y %H:%M"),
             )
             for r in reports
@@ -224,8 +250,8 @@ class ReportingService:
 
     async def _event(self, chat: Address, event: Event) -> list[str]:
         """An answer, a button press or a shared contact from the reporter."""
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         if isinstance(event, Pressed) and event.data.startswith(("menu:", "lang:")):
             return await self._menu(chat, event.data, lang)
         if session.attach_ticket is not None and (
@@ -233,7 +259,12 @@ class ReportingService:
         ):
             return await self._add_to_case(chat, session.attach_ticket, lang, event)
         if session.draft is None:
-            # Nothing in progress: whatever the first message is, it gets the welcome.
+            # Nothing in progress: a reporter with cases is told what the bot expects, a
+            # newcomer gets the welcome, whatever the first message is.
+            if not isinstance(event, Pressed):
+                told = await self._nothing_waits(chat, lang, texts.NOTHING_WAITING)
+                if told is not None:
+                    return told
             return await self._say(chat, lang, self._welcome(lang))
         draft = Draft.from_dict(session.draft)
         return await self._apply(chat, draft, self.engine.handle(draft, event, lang), lang)
@@ -242,12 +273,12 @@ class ReportingService:
         kind, _, value = data.partition(":")
         if kind == "lang" and value in ("id", "en"):
             lang = Lang(value)
-            await self.store.set_language(chat, lang)
+            await self.store.sessions.set_language(chat, lang)
             return await self._say(chat, lang, Prompt(texts.LANGUAGE_SET.render(lang)))
         return await self._command(chat, value)
 
     async def _expects_files(self, chat: Address) -> bool:
-        session = await self.store.session(chat)
+        session = await self.store.sessions.get(chat)
         if session.attach_ticket is not None:
             return True
         return session.draft is not None and self.engine.expects_files(
@@ -271,7 +302,7 @@ class ReportingService:
             record = await self.cases.own_case(chat, case)
         except CaseError as error:
             return await self._say(chat, lang, Prompt(error.render(lang)))
-        await self.store.set_attach_ticket(chat, record.ticket)
+        await self.store.sessions.set_attach_ticket(chat, record.ticket)
         done = Button(texts.BUTTON_DONE.render(lang), "attach:done")
         prompt = Prompt(texts.ATTACH_START.render(lang, ticket=record.ticket), ((done,),))
         return await self._say(chat, lang, prompt)
@@ -283,7 +314,7 @@ class ReportingService:
         arrive before that record, the register number the replied text shows; either way it
         must be one of the reporter's own cases.
         """
-        ticket = await self.store.ticket_of_delivered(chat, replied.key)
+        ticket = await self.store.outbox.ticket_of_delivered(chat, replied.key)
         if ticket is None and replied.text:
             found = TICKET_IN_TEXT.search(replied.text)
             ticket = found.group() if found else None
@@ -292,8 +323,8 @@ class ReportingService:
         try:
             return await self.cases.reporter_answer(chat, ticket, text)
         except CaseError as error:
-            session = await self.store.session(chat)
-            lang = session.lang or self.default_lang
+            session = await self.store.sessions.get(chat)
+            lang = _lang(session.lang, self.default_lang)
             return await self._say(chat, lang, Prompt(error.render(lang)))
 
     async def _add_to_case(self, chat: Address, ticket: str, lang: Lang, event: Event) -> list[str]:
@@ -302,7 +333,7 @@ class ReportingService:
         if isinstance(event, Pressed) or (
             isinstance(event, Typed) and event.text.strip().casefold() == done
         ):
-            await self.store.set_attach_ticket(chat, None)
+            await self.store.sessions.set_attach_ticket(chat, None)
             return await self._say(chat, lang, Prompt(texts.ATTACH_END.render(lang, ticket=ticket)))
         if isinstance(event, Attached):
             items = [dict(event.evidence)]
@@ -316,46 +347,154 @@ class ReportingService:
             return await self._say(chat, lang, prompt)
         return await self.cases.reporter_evidence(chat, ticket, items)
 
+    # -- answers typed without a reply: the case that waits for them --------------------
+
+    async def waiting_cases(self, chat: Address) -> list[str]:
+        """The reporter's cases waiting for their answer, oldest first: in kelengkapan with a
+        question asked since their last answer, or in klarifikasi with the reporter called
+        since then. When none is unanswered, those already answered in that state (a second
+        message, or a photo after the text, belongs to the same answer)."""
+        reports = [
+            r
+            for r in await self.store.reports.of_chat(chat)
+            if r.state in (CaseState.INCOMPLETE, CaseState.CLARIFICATION)
+        ]
+        if not reports:
+            return []
+        histories = await self.store.audit.histories([r.ticket for r in reports])
+        waiting, answered_too = [], []
+        for report in reports:
+            asked = answered = 0
+            for entry in histories.get(report.ticket, ()):
+                done = AuditAction.read(entry.action)
+                if done is AuditAction.ANSWERED:
+                    answered = entry.id
+                elif _asks_reporter(done, entry.detail, CaseState(report.state)):
+                    asked = entry.id
+            if asked > answered:
+                waiting.append(report.ticket)
+            elif asked:
+                answered_too.append(report.ticket)
+        return waiting or answered_too
+
+    async def _to_waiting_case(self, chat: Address, item: dict[str, Any]) -> list[str] | None:
+        """Text or a file sent with nothing in progress: to the one case waiting for it, or
+        held while the reporter says which of several; None when no case waits."""
+        waiting = await self.waiting_cases(chat)
+        if not waiting:
+            return None
+        if len(waiting) == 1:
+            return await self._forward(chat, waiting[0], [item])
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        held = [*(session.held or []), item]
+        buttons = tuple((Button(ticket, ANSWER_FOR + ticket),) for ticket in waiting)
+        prompt = Prompt(texts.WHICH_CASE.render(lang, count=len(held)), buttons)
+        reply = Outgoing(chat, message(prompt, lang=lang), OutboxKind.REPLY)
+        await self.store.sessions.hold(chat, self.clock(), held, [reply])
+        return [chat]
+
+    async def _forward(self, chat: Address, ticket: str, items: list[dict[str, Any]]) -> list[str]:
+        """Typed answers (joined) and files, to the officers of one of the reporter's cases."""
+        said = "\n\n".join(i["text"] for i in items if "text" in i)
+        files = [i["file"] for i in items if "file" in i]
+        addresses: set[str] = set()
+        try:
+            if said:
+                addresses.update(await self.cases.reporter_answer(chat, ticket, said))
+            if files:
+                addresses.update(
+                    await self.cases.reporter_evidence(
+                        chat, ticket, files, taken=texts.ANSWER_FILE_TAKEN
+                    )
+                )
+        except CaseError as error:
+            session = await self.store.sessions.get(chat)
+            lang = _lang(session.lang, self.default_lang)
+            return await self._say(chat, lang, Prompt(error.render(lang)))
+        return sorted(addresses)
+
+    async def _release(self, chat: Address, ticket: str) -> list[str]:
+        """The reporter named the case for what was held: it goes there, and is forgotten."""
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        if not session.held:
+            return await self._say(
+                chat, lang, Prompt(texts.WHICH_CASE_GONE.render(lang, ticket=ticket))
+            )
+        addresses = await self._forward(chat, ticket, list(session.held))
+        await self.store.sessions.hold(chat, self.clock(), None)
+        return addresses
+
+    async def _nothing_waits(self, chat: Address, lang: Lang, reason: Text) -> list[str] | None:
+        """A reporter with reports but no question waiting gets why, and the help (never the
+        welcome menu); a newcomer (None) gets the welcome."""
+        if not await self.store.reports.of_chat(chat):
+            return None
+        typed = chat.channel is Channel.WHATSAPP
+        text = reason.render(lang) + "\n\n" + help_text(lang, typed=typed)
+        return await self._say(chat, lang, Prompt(text))
+
     async def _busy(self, chat: Address) -> bool:
-        session = await self.store.session(chat)
+        session = await self.store.sessions.get(chat)
         return session.draft is not None or session.attach_ticket is not None
 
     async def _file(self, chat: Address, file: SentFile) -> list[str]:
-        """Downloaded only where the conversation takes files (within the channel's limit)."""
+        """Downloaded only where the conversation takes files (within the channel's limit):
+        the form's evidence question, `/bukti`, or a case waiting for the reporter's answer."""
+        to_case = False
         if not await self._expects_files(chat):
-            return await self._event(chat, Unsupported())
+            if await self._busy(chat):
+                return await self._event(chat, Unsupported())
+            if not await self.waiting_cases(chat):
+                session = await self.store.sessions.get(chat)
+                lang = _lang(session.lang, self.default_lang)
+                told = await self._nothing_waits(chat, lang, texts.FILE_NOT_EXPECTED)
+                return told if told is not None else await self._event(chat, Unsupported())
+            to_case = True
         try:
             downloaded = await file.download()
         except FileTooBig:
             return await self.say(chat, texts.FILE_TOO_BIG, limit=file.limit_mb)
         mime = file.mime or downloaded.mime
-        return await self._attach(chat, file.kind, downloaded.data, name=file.name, mime=mime)
+        result = await self.cleaner(downloaded.data, mime, file.name, file.limit_mb * 1024 * 1024)
+        return await self._attach(chat, file.kind, downloaded.data, result, to_case=to_case)
 
     async def _attach(
-        self, chat: Address, kind: str, data: bytes, *, name: str | None, mime: str | None
+        self, chat: Address, kind: str, data: bytes, result: Sanitized, *, to_case: bool = False
     ) -> list[str]:
-        """A file sent at the evidence question: sealed on disk first, then recorded."""
-        blob = self.store.blobs.put(data)
-        item = {"kind": kind, "blob": blob.name, "sha256": blob.sha256, "size": blob.size}
-        if name:
-            item["name"] = name
-        if mime:
-            item["mime"] = mime
+        """A file sent at the evidence question (or, `to_case`, as an answer), cleaned: the
+        original sealed with its hash (chain of custody), the clean copy beside it for
+        officers; then recorded, and the reporter told what was removed. A refused file is
+        not stored at all."""
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        if result.verdict is Verdict.REFUSED:
+            return await self._say(chat, lang, Prompt("⚠️ " + result.reporter_text(lang)))
+        original = self.store.blobs.put(data)
+        clean = self.store.blobs.put(result.clean) if result.clean is not None else None
+        item = evidence_item(kind, result, original.name, clean.name if clean else None)
         try:
-            return await self._event(chat, Attached(item))
+            if to_case:
+                routed = await self._to_waiting_case(chat, {"file": item}) or []
+            else:
+                routed = await self._event(chat, Attached(item))
         except BaseException:
-            self.store.blobs.delete(blob.name)
+            for name in blobs_of(item):
+                self.store.blobs.delete(name)
             raise
+        await self._say(chat, lang, Prompt(result.reporter_text(lang)))
+        return routed
 
     async def say(self, chat: Address, text: Text, **params: object) -> list[str]:
-        session = await self.store.session(chat)
-        lang = session.lang or self.default_lang
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
         return await self._say(chat, lang, Prompt(text.render(lang, **params)))
 
     # -- persistence ------------------------------------------------------------------
 
     async def _say(self, chat: Address, lang: Lang, *prompts: Prompt) -> list[str]:
-        await self.store.enqueue(
+        await self.store.outbox.enqueue(
             [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in prompts], self.clock()
         )
         return [chat]
@@ -366,7 +505,7 @@ class ReportingService:
         if step.submit and step.draft is not None:
             return await self._submit(chat, step.draft, lang)
         replies = [Outgoing(chat, message(p, lang=lang), OutboxKind.REPLY) for p in step.prompts]
-        await self.store.save_session(
+        await self.store.sessions.save(
             chat,
             self.clock(),
             draft=step.draft.to_dict() if step.draft is not None else None,
@@ -376,10 +515,11 @@ class ReportingService:
         return [chat]
 
     def _drop_unused_files(self, before: Draft | None, after: Draft | None) -> None:
-        kept = {e.get("blob") for e in after.evidence} if after else set()
+        kept = {name for e in after.evidence for name in blobs_of(e)} if after else set()
         for item in before.evidence if before else []:
-            if item.get("blob") and item["blob"] not in kept:
-                self.store.blobs.delete(item["blob"])
+            for name in blobs_of(item):
+                if name not in kept:
+                    self.store.blobs.delete(name)
 
     async def _submit(self, chat: Address, draft: Draft, lang: Lang) -> list[str]:
         answers = draft.answers
@@ -406,7 +546,7 @@ class ReportingService:
 
         def messages(ticket: str) -> Sequence[Outgoing]:
             alert = officer_alert(ticket, _alert_view(report), group_lang)
-            files = [item for item in report.evidence if item["kind"] != "link"]
+            files = forwarded(report.evidence)
             return [
                 Outgoing(
                     chat,
@@ -426,8 +566,15 @@ class ReportingService:
                 ),
             ]
 
-        await self.store.submit_report(report, now, now.astimezone(self.zone).year, messages)
+        await self.store.reports.submit(report, now, now.astimezone(self.zone).year, messages)
         return [chat, self.officer_address]
+
+
+def _asks_reporter(done: AuditAction | None, detail: dict[str, Any], state: CaseState) -> bool:
+    """An entry that waits for the reporter: a question (kelengkapan) or their call."""
+    if state is CaseState.INCOMPLETE:
+        return done is AuditAction.INCOMPLETE
+    return done is AuditAction.CLARIFICATION and detail.get("who") == "pelapor"
 
 
 def _alert_view(report: NewReport) -> dict[str, Any]:
@@ -436,6 +583,7 @@ def _alert_view(report: NewReport) -> dict[str, Any]:
         "service": report.service,
         "amount": report.amount,
         "anonymous": report.identity is None,
+        "consent": report.consent,
         "content": report.content,
         "evidence": report.evidence,
     }

@@ -38,8 +38,8 @@ from conversations.officer_texts import (
     S_TITLE,
     S_TOTAL,
 )
+from conversations.ports import ReportRecord
 from conversations.workflow import FINAL_STATES, STATE_LABELS, CaseState, Outcome
-from storage.database import ReportRecord
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -169,9 +169,9 @@ def compute(
                 by_service[record.service] += 1
             else:
                 seen_services[record.service] = seen_services.get(record.service, 0) + 1
-        by_state[record.state.value] = by_state.get(record.state.value, 0) + 1
-        if record.state is CaseState.CLOSED and record.outcome is not None:
-            by_outcome[record.outcome.value] += 1
+        by_state[record.state] = by_state.get(record.state, 0) + 1
+        if record.state == CaseState.CLOSED and record.outcome is not None:
+            by_outcome[record.outcome] += 1
         if record.state not in FINAL_STATES:
             still_open += 1
         if record.first_action_at is not None:

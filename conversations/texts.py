@@ -56,6 +56,28 @@ CONSENT_WHY = Text(
     "This consent is needed: without being able to ask you, officers often cannot look "
     "into a report. We contact you only through this chat, and your identity stays secret.",
 )
+CONSENT_REFUSED = Text(
+    "Baik, laporan Anda tetap bisa dikirim tanpa persetujuan untuk dihubungi. Petugas tidak "
+    "akan bertanya atau meminta bukti tambahan kepada Anda, jadi lengkapi laporan sebaik "
+    "mungkin. Anda tetap bisa menambah bukti dengan /bukti dan melihat status dengan /status.",
+    "Fine: your report can be sent without consent to be contacted. The officers will not ask "
+    "you questions or for more evidence, so make the report as complete as you can. You can "
+    "still add evidence with /bukti and follow it with /status.",
+)
+STORY_CONTINUES = Text(
+    "Apakah ini lanjutan <b>{label}</b>?", "Is this a continuation of <b>{label}</b>?"
+)
+BUTTON_STORY_YES = Text("Ya, tambahkan", "Ya, tambahkan")
+BUTTON_STORY_NO = Text("Bukan", "Bukan")
+STORY_ADDED = Text(
+    "✅ Ditambahkan ke {label}: sekarang {count} karakter.",
+    "✅ Added to {label}: now {count} characters.",
+)
+STORY_APPEND_ASK = Text(
+    "<b>{label}</b>\nKirim bagian yang ingin ditambahkan; akan disambung di akhir.",
+    "<b>{label}</b>\nSend the part to add; it is joined at the end.",
+)
+BUTTON_APPEND = Text("Tambahkan", "Add to it")
 STALE_BUTTON = Text(
     "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
     "That button is no longer valid. The current question:",
@@ -337,6 +359,34 @@ ATTACH_TAKEN = Text(
 ATTACH_END = Text(
     "Terima kasih. Bukti untuk <b>{ticket}</b> sudah lengkap kami terima.",
     "Thank you. We have received the evidence for <b>{ticket}</b>.",
+)
+ANSWER_FILE_TAKEN = Text(
+    "Terima kasih, jawaban Anda untuk <b>{ticket}</b> (berkas) sudah diteruskan ke petugas.",
+    "Thank you, your answer on <b>{ticket}</b> (a file) was passed to the officers.",
+)
+WHICH_CASE = Text(
+    "Petugas menunggu jawaban Anda untuk beberapa laporan. Untuk laporan yang mana pesan "
+    "ini ({count} pesan)? Pilih nomornya.",
+    "The officers wait for your answer on several reports. Which report is this message for "
+    "({count} messages)? Choose its number.",
+)
+WHICH_CASE_GONE = Text(
+    "Pesan yang menunggu sudah diteruskan atau tidak ada lagi. Balas pesan pertanyaan petugas, "
+    "atau ketik <i>/balas {ticket} jawaban Anda</i>.",
+    "There is no waiting message any more. Reply to the officer's question, or type "
+    "<i>/balas {ticket} your answer</i>.",
+)
+NOTHING_WAITING = Text(
+    "Saat ini tidak ada pertanyaan petugas yang menunggu jawaban Anda.",
+    "No officer's question is waiting for your answer at the moment.",
+)
+FILE_NOT_EXPECTED = Text(
+    "Saat ini tidak ada pertanyaan yang menunggu berkas, jadi berkas ini tidak disimpan. "
+    "Untuk menambah bukti ke laporan yang sudah dikirim, ketik <i>/bukti WBS-2026-0007</i> "
+    "(nomor laporan Anda) lalu kirim lagi; untuk membuat laporan baru, ketik /lapor.",
+    "No question is waiting for a file right now, so this file was not kept. To add evidence "
+    "to a report you sent, type <i>/bukti WBS-2026-0007</i> (your report's number) and send it "
+    "again; to make a new report, type /lapor.",
 )
 
 # --- reminders the scheduler sends the reporter -------------------------------------------

@@ -27,10 +27,34 @@ from conversations.case_actions import (
 )
 from conversations.cases import Actor, CaseError, Performed, Revealed
 from conversations.i18n import Lang
+from conversations.officer_texts import (
+    C_AND,
+    C_BAD_VALUE,
+    C_CONFIRM_REVEAL,
+    C_DOING_REVEAL,
+    C_DONE,
+    C_EMPTY,
+    C_GROUP,
+    C_IDENTITY_ANONYMOUS,
+    C_IDENTITY_EMAIL,
+    C_IDENTITY_ERASED,
+    C_IDENTITY_NAME,
+    C_IDENTITY_PHONE,
+    C_IDENTITY_TITLE,
+    C_MISSING,
+    C_MOVED,
+    C_NEEDS_OUTCOME,
+    C_NOT_A_TERMINAL,
+    C_OUTCOME_ONLY_CLOSED,
+    C_QUEUED,
+    C_QUEUED_NOTHING,
+    C_REPORTER,
+    C_TOO_LONG,
+)
 from conversations.workflow import STATE_LABELS, CaseState, Outcome
 from officer_cli import context as ctx_module
-from officer_cli.context import USAGE_EXIT, Context, case_name, fail, find_case
-from storage.database import Store
+from officer_cli.context import USAGE_EXIT, Context, case_name, fail, find_case, language, say
+from storage.store import Store
 
 TEXT_LIMIT = 3000  # a question or note must fit in one chat message with its frame
 CLI_TYPES: Mapping[Callable[[str], Any], type[Enum]] = {state: CaseState, outcome: Outcome}
@@ -40,19 +64,19 @@ CASE_HELP = "The case: WBS-2026-0007, or 7 for this year's case."
 def words(parts: list[str], what: str) -> str:
     text = " ".join(parts).strip()
     if not text:
-        fail(f"{what} is empty", USAGE_EXIT)
+        fail(C_EMPTY, USAGE_EXIT, what=what)
     if len(text) > TEXT_LIMIT:
-        fail(f"{what} is {len(text)} characters; at most {TEXT_LIMIT}", USAGE_EXIT)
+        fail(C_TOO_LONG, USAGE_EXIT, what=what, length=len(text), limit=TEXT_LIMIT)
     return text
 
 
 def delivered_to(addresses: list[str], group: str) -> str:
     """Who the queued messages are for, without ever printing a reporter's chat."""
-    names = ["reporter"] if any(a != group for a in addresses) else []
-    names += ["group"] if group in addresses else []
+    names = [say(C_REPORTER)] if any(a != group for a in addresses) else []
+    names += [say(C_GROUP)] if group in addresses else []
     if not names:
-        return "nothing queued"
-    return f"queued for the {' and the '.join(names)} (the running wbs-bot delivers it)"
+        return say(C_QUEUED_NOTHING)
+    return say(C_QUEUED, whom=say(C_AND).join(names))
 
 
 def cli_help(row: CaseAction) -> str:
@@ -91,20 +115,22 @@ def _values(row: CaseAction, given: Mapping[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for param in row.params:
         raw = given.get(param.name)
+        what = say(param.what)
         if raw is None or raw == []:
             if not param.optional:
-                fail(f"{param.what.en} is missing", USAGE_EXIT)
+                fail(C_MISSING, USAGE_EXIT, what=what)
             values[param.name] = "" if param.rest else None
             continue
         if isinstance(raw, Enum):
             raw = raw.value
-        text = words(raw, param.what.en) if isinstance(raw, list) else str(raw)
+        text = words(raw, what) if isinstance(raw, list) else str(raw)
         if param.rest and param.cli_option:
-            text = words([text], param.what.en)
+            text = words([text], what)
         try:
             values[param.name] = param.parse(text)
-        except ValueError as error:
-            fail(f"{param.what.en} {text!r}: {error}", USAGE_EXIT)
+        except ValueError:
+            usage = param.label.render(language())
+            fail(C_BAD_VALUE, USAGE_EXIT, what=what, value=repr(text), usage=usage)
     return values
 
 
@@ -141,15 +167,8 @@ def confirm_reveal(context: Context, typed: str, yes: bool) -> None:
     if yes:
         return
     if not ctx_module.interactive():
-        fail(
-            "not at a terminal, so nobody can be asked first: add --yes to print the "
-            "identity without being asked",
-            USAGE_EXIT,
-        )
-    typer.confirm(
-        f"Print the reporter's identity of {ticket} here? This is written to the audit log",
-        abort=True,
-    )
+        fail(C_NOT_A_TERMINAL, USAGE_EXIT, doing=say(C_DOING_REVEAL))
+    typer.confirm(say(C_CONFIRM_REVEAL, ticket=ticket), abort=True)
 
 
 def said(context: Context, row: CaseAction, values: Mapping[str, Any]) -> str:
@@ -158,29 +177,30 @@ def said(context: Context, row: CaseAction, values: Mapping[str, Any]) -> str:
         target: CaseState = values["target"]
         result: Outcome | None = values.get("outcome")
         label = STATE_LABELS[target].render(context.lang)
-        return f"moved to {label}" + (f" ({result.value})" if result else "")
+        return say(C_MOVED, state=label) + (f" ({result.value})" if result else "")
     assert row.done is not None
-    return row.done.en.format(**values)
+    return row.done.render(context.lang, **values)
 
 
 def print_identity(found: Revealed) -> None:
     if found.identity is None:
-        typer.echo(
-            f"{found.ticket}: sent anonymously; no identity is stored."
-            if found.anonymous
-            else f"{found.ticket}: the identity was erased under the retention rules."
-        )
+        gone = C_IDENTITY_ANONYMOUS if found.anonymous else C_IDENTITY_ERASED
+        typer.echo(say(gone, ticket=found.ticket))
         return
-    typer.echo(f"Identity of the reporter of {found.ticket} (secret, do not forward):")
-    for label, key in (("Name", "name"), ("Phone", "phone"), ("E-mail", "email")):
-        typer.echo(f"  {label}: {found.identity.get(key) or '-'}")
+    typer.echo(say(C_IDENTITY_TITLE, ticket=found.ticket))
+    for label, key in (
+        (C_IDENTITY_NAME, "name"),
+        (C_IDENTITY_PHONE, "phone"),
+        (C_IDENTITY_EMAIL, "email"),
+    ):
+        typer.echo(f"  {say(label)}: {found.identity.get(key) or '-'}")
 
 
 def check_move(values: Mapping[str, Any]) -> None:
     if values["target"] is CaseState.CLOSED and values.get("outcome") is None:
-        fail("moving to selesai needs --outcome terbukti|tidak_terbukti", USAGE_EXIT)
+        fail(C_NEEDS_OUTCOME, USAGE_EXIT)
     if values["target"] is not CaseState.CLOSED and values.get("outcome") is not None:
-        fail("--outcome goes only with selesai", USAGE_EXIT)
+        fail(C_OUTCOME_ONLY_CLOSED, USAGE_EXIT)
 
 
 def command_for(row: CaseAction) -> Callable[..., None]:
@@ -201,12 +221,15 @@ def command_for(row: CaseAction) -> Callable[..., None]:
             print_identity(done.revealed)
             return
         group = context.group_address()
-        shown = ["group" if a == group else a for a in done.addresses]
         case = case_name(typed, context.settings.bot.zone)
-        who = f"{case.explained}" if case.bare else ticket
-        typer.echo(
-            f"{who}: {said(context, row, values)} (by {actor.id}); {delivered_to(shown, 'group')}."
+        line = say(
+            C_DONE,
+            case=case.explained if case.bare else ticket,
+            what=said(context, row, values),
+            actor=actor.id,
+            delivery=delivered_to(done.addresses, group),
         )
+        typer.echo(line)
 
     parameters = [
         inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)

@@ -21,14 +21,14 @@ from zoneinfo import ZoneInfo
 
 from conversations.form import Category
 from conversations.i18n import Lang
+from conversations.ports import ReportRecord
 from conversations.statistics import (
     SECONDS_PER_DAY,
     MonthlyStats,
     outcome_label,
     state_label,
 )
-from conversations.workflow import STATE_LABELS
-from storage.database import ReportRecord
+from conversations.workflow import STATE_LABELS, CaseState
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -107,8 +107,8 @@ def register_rows(
             created=_local(r.created_at, zone),
             category=r.category,
             service=r.service,
-            state=STATE_LABELS[r.state].render(lang),
-            outcome=outcome_label(r.outcome.value, lang) if r.outcome else None,
+            state=STATE_LABELS[CaseState(r.state)].render(lang),
+            outcome=outcome_label(r.outcome, lang) if r.outcome else None,
             closed=_local(r.closed_at, zone) if r.closed_at else None,
             days_to_first_action=_days(r.created_at, r.first_action_at),
             days_to_close=_days(r.created_at, r.closed_at),

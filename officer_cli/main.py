@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Column, Table
@@ -22,16 +24,69 @@ from typer.core import TyperGroup
 from conversations import statistics
 from conversations.audit_actions import AuditAction, action_code
 from conversations.case_actions import ACTIONS, BY_KEY
+from conversations.case_views import case_fields, detail_text, history_line
+from conversations.i18n import Lang
+from conversations.officer_texts import (
+    C_ABORTED,
+    C_AUDIT_BROKEN,
+    C_AUDIT_INTACT,
+    C_AUDIT_NONE,
+    C_AUDIT_PROBLEMS,
+    C_BAD_DAY,
+    C_BAD_FORMAT,
+    C_BAD_MONTH,
+    C_CANNOT_WRITE,
+    C_COLUMN_ACTION,
+    C_COLUMN_AT,
+    C_COLUMN_BY,
+    C_COLUMN_CASE,
+    C_COLUMN_DETAIL,
+    C_COLUMN_NUMBER,
+    C_DOING_PURGE,
+    C_EVIDENCE_FILE,
+    C_EVIDENCE_LINK,
+    C_EXPORTED,
+    C_FROM_AFTER_TO,
+    C_HISTORY_NONE,
+    C_IDENTITY_MANY,
+    C_IDENTITY_ONE,
+    C_IS_FOLDER,
+    C_MONTH_OR_RANGE,
+    C_NO_FOLDER,
+    C_NOT_A_TERMINAL,
+    C_PURGE_CONFIRM,
+    C_PURGE_DONE,
+    C_PURGE_DRAFTS,
+    C_PURGE_DRY,
+    C_PURGE_FINAL_SINCE,
+    C_PURGE_IDENTITIES,
+    C_PURGE_NOTHING,
+    C_PURGE_WAITING,
+    C_RESOLVED,
+    FIELD_LABELS,
+    KIND_NAMES,
+)
+from conversations.ports import AuditEntry, ReportRecord
 from conversations.statistics import compute, parse_month
 from conversations.workflow import STATE_LABELS, CaseState
 from officer_cli import actions
 from officer_cli import context as ctx_module
+from officer_cli import evidence as evidence_commands
 from officer_cli import export as register
 from officer_cli import purge as retention
-from officer_cli.context import USAGE_EXIT, Context, console, fail, find_case
+from officer_cli.context import (
+    USAGE_EXIT,
+    Context,
+    case_name,
+    console,
+    fail,
+    find_case,
+    plain,
+    say,
+)
 from officer_cli.views import case_json
 from storage.audit import AuditBreak, first_break
-from storage.database import Store
+from storage.store import Store
 
 try:  # typer ≥ 0.2x carries its own click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError
@@ -75,7 +130,7 @@ class OfficerGroup(TyperGroup):
             typer.echo(f"{where}: {message}{hint}", err=True)
             sys.exit(error.exit_code)
         except typer.Abort:
-            typer.echo("Aborted: nothing was done.", err=True)
+            typer.echo(say(C_ABORTED), err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -95,7 +150,8 @@ app = typer.Typer(
     help="WBS case officers' tool. Changes are queued and delivered by the running wbs-bot.",
     epilog=table_help()
     + "\n\nExample: `wbs-officer --config config.toml --as 5001 cases ask 7 Kapan uang diminta?`"
-    "\n\nExit codes: 0 done; 1 no such case, refused or declined; 2 bad usage or config.",
+    "\n\nExit codes: 0 done; 1 no such case, refused or declined, or the database busy (try"
+    " again); 2 bad usage or config.",
 )
 cases = typer_app("List, inspect and act on cases (as in the officers' group).")
 app.add_typer(cases, name="cases")
@@ -103,6 +159,7 @@ audit = typer_app("The tamper-evident audit log.")
 app.add_typer(audit, name="audit")
 identity = typer_app("Admin: the reporter's identity (audited).")
 app.add_typer(identity, name="identity")
+app.add_typer(evidence_commands.evidence, name="evidence")
 
 CaseArg = Annotated[str, typer.Argument(help=actions.CASE_HELP, show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -149,26 +206,66 @@ def cases_list(
     zone = context.settings.bot.zone
 
     async def work(store: Store) -> list[dict[str, Any]]:
-        return [
-            case_json(r, await store.history(r.ticket), zone, full=False)
-            for r in await store.reports(state)
-        ]
+        records = await store.reports.all(state)
+        histories = await store.audit.histories([r.ticket for r in records])
+        return [case_json(r, histories[r.ticket], zone, full=False) for r in records]
 
     rows = context.run(work)
     if as_json:
         emit_json(rows)
         return
-    table = Table("Nomor", "Kategori", "Layanan", "Status", "Petugas", "Diterima")
+    lang = context.lang
+    # The register number is never cut (rows must be told apart); the other columns fold.
+    table = Table(
+        Column(FIELD_LABELS["ticket"].render(lang), no_wrap=True, min_width=13),
+        Column(FIELD_LABELS["category"].render(lang), overflow="fold"),
+        Column(FIELD_LABELS["service"].render(lang), overflow="fold"),
+        Column(FIELD_LABELS["state"].render(lang), overflow="fold"),
+        Column(FIELD_LABELS["officer"].render(lang), overflow="fold"),
+        Column(FIELD_LABELS["received"].render(lang), overflow="fold"),
+    )
     for row in rows:
         table.add_row(
             row["ticket"],
             row["category"],
             row["service"] or "-",
-            STATE_LABELS[CaseState(row["state"])].render(context.lang),
+            STATE_LABELS[CaseState(row["state"])].render(lang),
             row["officer"] or "-",
-            row["created_at"][:16].replace("T", " "),
+            when(row["created_at"], zone),
         )
     console().print(table)
+
+
+def when(moment: str | datetime, zone: ZoneInfo) -> str:
+    """A moment for a person: `02/11/2026 11:00 WITA` (the bot's zone)."""
+    at = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return at.astimezone(zone).strftime("%d/%m/%Y %H:%M %Z")
+
+
+def size_text(size: object) -> str:
+    if not isinstance(size, int):
+        return "?"
+    return f"{size} B" if size < 1024 else f"{size / 1024:.0f} KB"
+
+
+def evidence_lines(evidence: list[dict[str, Any]], lang: Lang) -> list[str]:
+    lines = []
+    for item in evidence:
+        if item["kind"] == "link":
+            lines.append("• " + C_EVIDENCE_LINK.render(lang, url=item.get("url", "")))
+        else:
+            kind = KIND_NAMES.get(item["kind"])
+            lines.append(
+                "• "
+                + C_EVIDENCE_FILE.render(
+                    lang,
+                    kind=kind.render(lang) if kind else item["kind"],
+                    name=item.get("name") or "-",
+                    size=size_text(item.get("size")),
+                    sha256=item.get("sha256") or "-",
+                )
+            )
+    return lines
 
 
 @cases.command("show", help=read_help("show", "Never the reporter's identity."))
@@ -176,31 +273,36 @@ def cases_show(ctx: typer.Context, case: CaseArg, as_json: JsonOpt = False) -> N
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
-    async def work(store: Store) -> dict[str, Any]:
+    async def work(store: Store) -> tuple[ReportRecord, Sequence[AuditEntry]]:
         record = await find_case(store, case, zone)
-        return case_json(record, await store.history(record.ticket), zone, full=True)
+        return record, await store.audit.history(record.ticket)
 
-    data = context.run(work)
+    record, history = context.run(work)
     if as_json:
-        emit_json(data)
+        emit_json(case_json(record, history, zone, full=True))
         return
+    lang = context.lang
+    named = case_name(case, zone)
     out = console()
-    table = Table(show_header=False)
-    for key, value in data.items():
-        if key != "history":
-            table.add_row(
-                key,
-                json.dumps(value, ensure_ascii=False)
-                if isinstance(value, (dict, list))
-                else "-"
-                if value is None
-                else str(value),
-            )
+    out.print(
+        record.ticket + (f" {say(C_RESOLVED, explained=named.explained)}" if named.bare else "")
+    )
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    for label, value in case_fields(record, lang):
+        table.add_row(label, value)
+        if label == FIELD_LABELS["evidence"].render(lang):
+            for line in evidence_lines(list(record.evidence), lang):
+                table.add_row("", line)
+    table.add_row(FIELD_LABELS["received"].render(lang), when(record.created_at, zone))
+    table.add_row(FIELD_LABELS["updated"].render(lang), when(record.updated_at, zone))
     out.print(table)
-    for entry in data["history"]:
-        extra = {k: v for k, v in entry.items() if k not in ("at", "actor", "action")}
-        detail = f"  {json.dumps(extra, ensure_ascii=False)}" if extra else ""
-        out.print(f"{entry['at']}  {entry['actor']}  {entry['action']}{detail}")
+    out.print(FIELD_LABELS["history"].render(lang), style="bold")
+    for entry in history:
+        out.print("  " + history_line(entry, zone, lang, when="%d/%m/%Y %H:%M %Z"))
+    if not history:
+        out.print("  " + say(C_HISTORY_NONE))
 
 
 # -- export and statistics ----------------------------------------------------------------
@@ -212,7 +314,7 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        fail(f"{option} {value!r}: use YYYY-MM-DD, e.g. 2026-11-01", USAGE_EXIT)
+        fail(C_BAD_DAY, USAGE_EXIT, option=option, value=repr(value))
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -256,29 +358,30 @@ def export_register(
     context: Context = ctx.obj
     kind = (file_format or output.suffix.lstrip(".")).lower()
     if kind not in register.FORMATS:
-        fail(f"--format {file_format or output.suffix or '?'}: use csv or xlsx", USAGE_EXIT)
+        fail(C_BAD_FORMAT, USAGE_EXIT, given=file_format or output.suffix or "?")
     first, last = parse_day(start, "--from"), parse_day(end, "--to")
     if month is not None:
         if first or last:
-            fail("--month or --from/--to, not both", USAGE_EXIT)
+            fail(C_MONTH_OR_RANGE, USAGE_EXIT)
         try:
             first, last = month_bounds(parse_month(month))
         except ValueError:
-            fail(f"--month {month!r}: use YYYY-MM, e.g. 2026-11", USAGE_EXIT)
+            fail(C_BAD_MONTH, USAGE_EXIT, value=repr(month))
     if first and last and first > last:
-        fail(f"--from {first} is after --to {last}", USAGE_EXIT)
+        fail(C_FROM_AFTER_TO, USAGE_EXIT, first=first, last=last)
     if output.is_dir():
-        fail(f"{output} is a folder; name a file", USAGE_EXIT)
+        fail(C_IS_FOLDER, USAGE_EXIT, output=output)
     if not output.parent.is_dir():
-        fail(f"no folder {output.parent} for {output.name}", USAGE_EXIT)
+        fail(C_NO_FOLDER, USAGE_EXIT, folder=output.parent, name=output.name)
     zone = context.settings.bot.zone
     services = context.settings.form.services
     period = register.period_text(first, last)
 
     async def work(store: Store) -> int:
         actor = await context.actor(store)
-        chosen = register.select(await store.reports(), zone, first, last)
-        rows = register.register_rows(chosen, zone, context.lang)
+        chosen = register.select(await store.reports.all(), zone, first, last)
+        # The register is the agency's document, in Indonesian like its headers.
+        rows = register.register_rows(chosen, zone, Lang.ID)
         with register.replacing(output) as temporary:
             if kind == "csv":
                 register.write_csv(temporary, rows)
@@ -292,14 +395,14 @@ def export_register(
                 "rows": len(rows),
                 "by": actor.name,
             }
-            await store.record(ctx_module.clock(), actor.id, AuditAction.EXPORT, None, detail)
+            await store.audit.record(ctx_module.clock(), actor.id, AuditAction.EXPORT, None, detail)
         return len(rows)
 
     try:
         count = context.run(work)
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}", 1)
-    typer.echo(f"{output}: {count} case(s), {period} ({kind}); the export is in the audit log.")
+        fail(C_CANNOT_WRITE, 1, output=output, error=exc.strerror or exc)
+    typer.echo(say(C_EXPORTED, output=output, count=count, period=period, kind=kind))
 
 
 @app.command(
@@ -316,24 +419,19 @@ def stats_command(
         try:
             wanted = parse_month(month)
         except ValueError:
-            fail(f"--month {month!r}: use YYYY-MM, e.g. 2026-11", USAGE_EXIT)
+            fail(C_BAD_MONTH, USAGE_EXIT, value=repr(month))
     zone, services = context.settings.bot.zone, context.settings.form.services
 
     async def work(store: Store) -> statistics.MonthlyStats:
-        return compute(await store.reports(), month=wanted, zone=zone, services=services)
+        return compute(await store.reports.all(), month=wanted, zone=zone, services=services)
 
     result = context.run(work)
     if as_json:
         emit_json(result.to_dict())
         return
-    table = Table("", "Jumlah", title=f"Statistik WBS {statistics.period_label(wanted)}")
-    for label, value, heading in register.summary_lines(result, wanted or "semua waktu"):
-        if heading:
-            table.add_section()
-            table.add_row(label, "", style="bold")
-        else:
-            table.add_row(label, "-" if value is None else str(value))
-    console().print(table)
+    # The same lines as /statistik in the group, as plain text.
+    for line in plain(statistics.render_text(result, context.lang)).splitlines():
+        typer.echo(line)
 
 
 # -- retention ----------------------------------------------------------------------------
@@ -344,23 +442,20 @@ def show_plan(context: Context, work: retention.Plan) -> None:
     after = context.settings.privacy.erase_identity_after.days
     if work.identities:
         table = Table(
-            "Nomor",
-            "Final sejak",
-            title=f"Identity and chat link to erase ({after} days after the case became final)",
+            Column(say(C_COLUMN_CASE), no_wrap=True),
+            say(C_PURGE_FINAL_SINCE),
+            title=say(C_PURGE_IDENTITIES, days=after),
         )
         for item in work.identities:
             table.add_row(item.ticket, item.final_since.astimezone(zone).strftime("%Y-%m-%d"))
         console().print(table)
     ttl = context.settings.form.draft_ttl.days
     if work.drafts:
-        typer.echo(f"Unsent drafts untouched for {ttl} days or more, to delete: {len(work.drafts)}")
+        typer.echo(say(C_PURGE_DRAFTS, days=ttl, count=len(work.drafts)))
     if work.drafts_waiting:
-        typer.echo(
-            f"Expired drafts whose owner has not been warned yet: {len(work.drafts_waiting)} "
-            "(left for the running wbs-bot: it warns first, then deletes)"
-        )
+        typer.echo(say(C_PURGE_WAITING, count=len(work.drafts_waiting)))
     if work.empty:
-        typer.echo("Nothing is due for erasure.")
+        typer.echo(say(C_PURGE_NOTHING))
 
 
 @app.command("purge")
@@ -391,14 +486,14 @@ def purge_command(
     shown = context.run(look)
     show_plan(context, shown)
     if dry_run:
-        typer.echo("Dry run: nothing was erased.")
+        typer.echo(say(C_PURGE_DRY))
         return
     if shown.empty:
         return
     if not yes:
         if not ctx_module.interactive():
-            fail("not at a terminal: add --yes to erase without being asked", USAGE_EXIT)
-        typer.confirm("Erase all of this now? It cannot be undone", abort=True)
+            fail(C_NOT_A_TERMINAL, USAGE_EXIT, doing=say(C_DOING_PURGE))
+        typer.confirm(say(C_PURGE_CONFIRM), abort=True)
 
     async def erase(store: Store) -> tuple[int, int]:
         actor = await context.actor(store)
@@ -415,14 +510,12 @@ def purge_command(
         identities, drafts = await retention.carry_out(store, work, now, actor.id)
         if identities or drafts:
             detail = {"identities": identities, "drafts": drafts, "by": actor.name}
-            await store.record(now, actor.id, AuditAction.PURGE, None, detail)
+            await store.audit.record(now, actor.id, AuditAction.PURGE, None, detail)
         return identities, drafts
 
     identities, drafts = context.run(erase)
-    typer.echo(
-        f"Erased: {identities} reporter identit{'y' if identities == 1 else 'ies'} "
-        f"(with the chat link), {drafts} draft(s). Written to the audit log."
-    )
+    word = C_IDENTITY_ONE if identities == 1 else C_IDENTITY_MANY
+    typer.echo(say(C_PURGE_DONE, identities=identities, identity_word=say(word), drafts=drafts))
 
 
 # -- the audit log ------------------------------------------------------------------------
@@ -434,14 +527,25 @@ def audit_verify(ctx: typer.Context) -> None:
     context: Context = ctx.obj
 
     async def work(store: Store) -> tuple[int, AuditBreak | None]:
-        rows = await store.audit_rows()
+        rows = await store.audit.rows()
         return len(rows), first_break(rows, key=store.vault.audit_key)
 
     count, broken = context.run(work)
     if broken is not None:
-        typer.echo(f"BROKEN: {broken}", err=True)
+        problem = C_AUDIT_PROBLEMS.get(broken.problem)
+        typer.echo(
+            say(
+                C_AUDIT_BROKEN,
+                entry=broken.entry_id,
+                problem=say(problem) if problem else broken.problem,
+            ),
+            err=True,
+        )
         raise typer.Exit(1)
-    typer.echo(f"intact: {count} entries")
+    typer.echo(say(C_AUDIT_INTACT, count=count))
+
+
+NARROW = 100  # below this many columns, the audit log is one block an entry
 
 
 @audit.command("log")
@@ -450,43 +554,70 @@ def audit_log(
     case: Annotated[str | None, typer.Argument(help="Only this case (WBS-2026-0007 or 7).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The audit entries, oldest first (of one case, if given)."""
+    """The audit entries, oldest first (of one case, if given); --json for programs.
+
+    Actions are named as they are written today (a move by the state it goes to: kelengkapan,
+    telaah, selesai…), also for entries an older version wrote in English."""
     context: Context = ctx.obj
     zone = context.settings.bot.zone
 
-    async def work(store: Store) -> list[dict[str, Any]]:
+    async def work(store: Store) -> Sequence[AuditEntry]:
         if case is None:
-            entries = await store.audit_entries()
-        else:
-            entries = await store.history((await find_case(store, case, zone)).ticket)
-        return [
-            {
-                "id": e.id,
-                "at": e.at.astimezone(zone).isoformat(timespec="seconds"),
-                "actor": e.actor,
-                "action": action_code(e.action),
-                "ticket": e.ticket,
-                **e.detail,
-            }
-            for e in entries
-        ]
+            return await store.audit.entries()
+        return await store.audit.history((await find_case(store, case, zone)).ticket)
 
     entries = context.run(work)
     if as_json:
-        emit_json(entries)
-        return
-    table = Table("#", "Waktu", "Oleh", Column("Tindakan", min_width=17), "Kasus", "Keterangan")
-    for e in entries:
-        extra = {k: v for k, v in e.items() if k not in ("id", "at", "actor", "action", "ticket")}
-        table.add_row(
-            str(e["id"]),
-            e["at"][:19].replace("T", " "),
-            e["actor"],
-            e["action"],
-            e["ticket"] or "-",
-            json.dumps(extra, ensure_ascii=False),
+        emit_json(
+            [
+                {
+                    "id": e.id,
+                    "at": e.at.astimezone(zone).isoformat(timespec="seconds"),
+                    "actor": e.actor,
+                    "action": action_code(e.action),
+                    "ticket": e.ticket,
+                    **e.detail,
+                }
+                for e in entries
+            ]
         )
-    console().print(table)
+        return
+    lang = context.lang
+    out = console()
+    if not entries:
+        out.print(say(C_AUDIT_NONE))
+        return
+
+    def who(entry: AuditEntry) -> str:
+        name = entry.detail.get("by")
+        return entry.actor if not name or name == entry.actor else f"{entry.actor} ({name})"
+
+    if out.width < NARROW:
+        for e in entries:
+            out.print(f"#{e.id} · {when(e.at, zone)} · {e.ticket or '-'}", style="bold")
+            out.print(f"  {action_code(e.action)} · {who(e)}")
+            details = detail_text(e.detail, lang, skip=("by",))
+            if details:
+                out.print(f"  {details}")
+        return
+    table = Table(
+        Column(say(C_COLUMN_NUMBER), no_wrap=True, justify="right"),
+        Column(say(C_COLUMN_AT), no_wrap=True),
+        Column(say(C_COLUMN_BY), overflow="fold"),
+        Column(say(C_COLUMN_ACTION), no_wrap=True),
+        Column(say(C_COLUMN_CASE), no_wrap=True),
+        Column(say(C_COLUMN_DETAIL), overflow="fold", ratio=1),
+    )
+    for e in entries:
+        table.add_row(
+            str(e.id),
+            e.at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+            who(e),
+            action_code(e.action),
+            e.ticket or "-",
+            detail_text(e.detail, lang, skip=("by",)) or "-",
+        )
+    out.print(table)
 
 
 actions.register({"cases": cases, "identity": identity}, app)

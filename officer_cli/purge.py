@@ -3,8 +3,8 @@
 The rules are the bot's (`conversations.followups`): a reporter's identity and chat link go
 `privacy.erase_identity_after` after the case became final (the case stays, for the record and
 the statistics); an unsent draft goes once it has been untouched for `form.draft_ttl`. The
-erasures are the store's own (`Store.erase_identity`, `Store.drop_draft`), with the scheduler's
-keys, so the bot and the CLI never erase twice.
+erasures are the store's own (`store.followups.erase_identity`, `store.sessions.drop_draft`),
+with the scheduler's keys, so the bot and the CLI never erase twice.
 
 One difference from the scheduler: the form promises the reporter a warning before a draft
 expires. A draft whose owner was not warned yet (e.g. the bot was stopped) is left for the
@@ -19,8 +19,11 @@ from datetime import datetime
 from bot.rules import followup_rules  # the bot's own reading of the configuration
 from bot.settings import Settings
 from conversations.calendar import WorkCalendar
+from conversations.followup_service import case_clocks
 from conversations.followups import Due, due_followups
-from storage.database import StaleDraft, Store
+from conversations.ports import StaleDraft
+from conversations.sanitizing import blobs_of
+from storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ async def plan(store: Store, settings: Settings, now: datetime) -> Plan:
         working_days=settings.sla.count_working_days,
         extra_holidays=settings.sla.extra_holidays,
     )
-    clocks = {c.ticket: c for c in await store.case_clocks()}
+    clocks = {c.ticket: c for c in await case_clocks(store.followups)}
     due = [
         f
         for f in due_followups(clocks.values(), now, followup_rules(settings), calendar)
@@ -60,7 +63,7 @@ async def plan(store: Store, settings: Settings, now: datetime) -> Plan:
         closed = clocks[followup.ticket].closed_at
         assert closed is not None
         identities.append(IdentityDue(followup.ticket, closed, followup.key))
-    expired = await store.stale_drafts(now - settings.form.draft_ttl)
+    expired = await store.sessions.stale_drafts(now - settings.form.draft_ttl)
     return Plan(
         identities=identities,
         drafts=[d for d in expired if d.warned or d.address is None],
@@ -73,13 +76,13 @@ async def carry_out(store: Store, work: Plan, now: datetime, actor: str) -> tupl
     erased meanwhile, or a draft the reporter touched meanwhile, is skipped)."""
     identities = 0
     for item in work.identities:
-        if await store.erase_identity(item.ticket, now, actor=actor, key=item.key):
+        if await store.followups.erase_identity(item.ticket, now, actor=actor, key=item.key):
             identities += 1
     drafts = 0
     for draft in work.drafts:
-        if await store.drop_draft(draft.chat_hash, draft.updated_at):
+        if await store.sessions.drop_draft(draft.chat_hash, draft.updated_at):
             drafts += 1
             for evidence in draft.draft.get("evidence", []):
-                if evidence.get("blob"):
-                    store.blobs.delete(evidence["blob"])
+                for name in blobs_of(evidence):
+                    store.blobs.delete(name)
     return identities, drafts

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations.audit_actions import action_code
-from storage.database import AuditEntry, ReportRecord
+from conversations.ports import AuditEntry, ReportRecord
 
-EVIDENCE_KEYS = ("kind", "url", "name", "mime", "size", "sha256")
+EVIDENCE_KEYS = (
+    "kind",
+    "url",
+    "name",
+    "type",
+    "mime",
+    "size",
+    "sha256",
+    "verdict",
+    "removed",
+    "reason",
+)
 
 
 def evidence_json(item: dict[str, Any]) -> dict[str, Any]:
@@ -17,12 +29,12 @@ def evidence_json(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def case_json(
-    record: ReportRecord, history: list[AuditEntry], zone: ZoneInfo, *, full: bool
+    record: ReportRecord, history: Sequence[AuditEntry], zone: ZoneInfo, *, full: bool
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "ticket": record.ticket,
-        "state": record.state.value,
-        "outcome": record.outcome.value if record.outcome else None,
+        "state": record.state,
+        "outcome": record.outcome,
         "category": record.category,
         "service": record.service,
         "anonymous": record.anonymous,

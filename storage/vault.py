@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from storage.file_modes import private_folder
+
 _NONCE = 12
 _REMEMBERED_HASHES = 4096
 _JSON_OPTIONS = (
@@ -46,7 +48,7 @@ class Vault:
     @classmethod
     def open_or_create(cls, path: Path) -> Vault:
         """Load the key file, or create it (0600, never overwritten) on first start."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

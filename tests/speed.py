@@ -24,7 +24,11 @@ TESTS = Path(__file__).parent
 
 # Path under tests/ -> the kind of its tests (unless a test says otherwise).
 MODULE_KIND: dict[str, str] = {
+    "test_answer_without_reply.py": "journey",
+    "test_answer_without_reply_whatsapp.py": "journey",
+    "test_architecture.py": "unit",
     "test_audit_chain.py": "storage",
+    "test_consent_refused.py": "journey",
     "test_engine.py": "unit",
     "test_fake_telegram.py": "journey",
     "test_followups.py": "unit",
@@ -49,6 +53,8 @@ MODULE_KIND: dict[str, str] = {
     "test_settings.py": "unit",
     "test_statistics.py": "unit",
     "test_storage.py": "storage",
+    "test_story_in_parts.py": "journey",
+    "test_storage_listing.py": "storage",
     "test_vault.py": "unit",
     "test_whatsapp_journey.py": "journey",
     "test_whatsapp_process.py": "slow",

@@ -15,10 +15,12 @@ from typer.testing import CliRunner
 
 from conversations.audit_actions import LEGACY, AuditAction
 from conversations.cases import Actor, CaseService
+from conversations.followup_service import case_clocks
 from conversations.i18n import Lang
+from conversations.ports import NewReport
 from conversations.workflow import CaseState, Outcome
 from officer_cli.main import app as officer_app
-from storage.database import NewReport, Store
+from storage.store import Store
 from storage.vault import Vault
 
 OFFICER = Actor("5001", "Budi", officer=True)
@@ -42,7 +44,7 @@ async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
         content={"chronology": "x" * 40},
         evidence=[],
     )
-    ticket, _ = await store.submit_report(report, now, 2026, lambda ticket: [])
+    ticket, _ = await store.reports.submit(report, now, 2026, lambda ticket: [])
     cases = CaseService(
         store,
         officer_address="telegram:-100",
@@ -58,7 +60,8 @@ async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
     await store.close()
     config = tmp_path / "config.toml"
     config.write_text(
-        '[storage]\ndatabase = "data/wbs.sqlite3"\n[security]\nkey_file = "data/wbs.key"\n'
+        '[bot]\nlanguage = "en"\n[storage]\ndatabase = "data/wbs.sqlite3"\n'
+        '[security]\nkey_file = "data/wbs.key"\n'
     )
     yield config, ticket
 
@@ -126,7 +129,7 @@ def test_rehashing_without_the_key_is_caught(seeded: tuple[Path, str]) -> None:
     """The hashes are keyed: a forger who changes an entry and re-hashes the rest of the chain
     with any other key is caught at that entry."""
     config, _ = seeded
-    from storage.database import audit_hash
+    from storage.audit import audit_hash
 
     db_path = config.parent / "data" / "wbs.sqlite3"
     guess = b"\x00" * 32
@@ -153,7 +156,8 @@ def test_an_old_database_with_english_action_names_reads_as_state_codes(tmp_path
     ticket = asyncio.run(_old_database(tmp_path))
     config = tmp_path / "config.toml"
     config.write_text(
-        '[storage]\ndatabase = "data/wbs.sqlite3"\n[security]\nkey_file = "data/wbs.key"\n'
+        '[bot]\nlanguage = "en"\n[storage]\ndatabase = "data/wbs.sqlite3"\n'
+        '[security]\nkey_file = "data/wbs.key"\n'
     )
     assert officer(config, "audit", "verify") == (0, "intact: 4 entries\n")
     code, output = officer(config, "audit", "log", ticket, "--json")
@@ -186,19 +190,21 @@ async def _old_database(tmp_path: Path) -> str:
         content={"chronology": "x" * 40},
         evidence=[],
     )
-    ticket, _ = await store.submit_report(report, now, 2026, lambda ticket: [])
+    ticket, _ = await store.reports.submit(report, now, 2026, lambda ticket: [])
     for action, state in (("taken", None), ("question", "kelengkapan"), ("rejected", "ditolak")):
-        current = (await store.report(ticket)).state  # type: ignore[union-attr]
-        await store.update_case(
+        current = (await store.reports.get(ticket)).state  # type: ignore[union-attr]
+        await store.reports.update_case(
             ticket,
             now,
             actor="5001",
             action=action,
             detail={"by": "Budi"},
+            officer_action=True,
             expect_state=current,
             state=None if state is None else CaseState(state),
+            final=state == CaseState.REJECTED,
         )
-    (clock,) = [c for c in await store.case_clocks() if c.ticket == ticket]
+    (clock,) = [c for c in await case_clocks(store.followups) if c.ticket == ticket]
     assert len(clock.questions) == 1
     await store.close()
     return ticket

@@ -11,6 +11,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import product
 from typing import Any
 
@@ -24,6 +25,7 @@ from conversations.engine import (
     Draft,
     Event,
     FormEngine,
+    Pending,
     Pressed,
     Prompt,
     SharedContact,
@@ -1065,31 +1067,32 @@ def test_consent_prompt_says_contact_stays_in_this_chat() -> None:
     assert r.buttons == ["Ya, saya bersedia", "Tidak"]
 
 
-def test_declining_consent_explains_why_and_offers_yes_or_cancel() -> None:
+def test_refusing_consent_still_files_the_report_and_says_what_it_means() -> None:
     r = reporter_at(FieldId.CONSENT).press("Tidak")
-    assert "Persetujuan ini diperlukan" in r.screen
-    assert r.buttons == ["Ya, saya bersedia", "Batal"]
-    assert FieldId.CONSENT not in r.answers
+    assert r.answers[FieldId.CONSENT] is False
+    assert "tetap bisa dikirim tanpa persetujuan" in r.screen
+    assert "tidak akan bertanya" in r.screen
+    assert_summary(r, ["Persetujuan Untuk Dihubungi Kembali: Tidak"])
+    r.press("Kirim Laporan")
+    assert r.step.submit is True
 
-    r.press("Ya, saya bersedia")
+
+def test_consent_refused_can_be_changed_to_yes_from_the_summary() -> None:
+    r = reporter_at(FieldId.CONSENT).press("Tidak").press("Ubah")
+    r.press("Persetujuan Untuk Dihubungi Kembali").press("Ya, saya bersedia")
     assert r.answers[FieldId.CONSENT] is True
     assert_summary(r, ["Persetujuan Untuk Dihubungi Kembali: Ya, saya bersedia"])
 
 
-def test_batal_after_declining_consent_asks_to_confirm_cancelling() -> None:
-    r = reporter_at(FieldId.CONSENT).press("Tidak").press("Batal")
-    assert "Batalkan laporan ini? Semua isian akan dihapus." in r.screen
-    assert r.buttons == ["Ya, batalkan", "Tidak"]
-
-    kept = r.answers
-    r.press("Tidak")
-    assert r.answers == kept
-    assert r.question == FieldId.CONSENT
-    assert "Persetujuan Untuk Dihubungi Kembali" in r.screen
-
-    r.press("Tidak").press("Batal").press("Ya, batalkan")
-    assert r.draft is None
-    assert "Laporan dibatalkan" in r.screen
+def test_a_draft_saved_while_declining_consent_still_offers_yes_or_cancel() -> None:
+    """Drafts saved by the version that refused `Tidak` wait at its explanation."""
+    r = reporter_at(FieldId.CONSENT)
+    assert r.draft is not None
+    r.draft = replace(r.draft, pending=Pending.CONSENT_DECLINED)
+    r.send(Typed("?"))
+    assert r.buttons == ["Ya, saya bersedia", "Batal"]
+    r.press("Ya, saya bersedia")
+    assert r.answers[FieldId.CONSENT] is True
 
 
 @pytest.mark.parametrize("at", [FieldId.IDENTITY_MODE, FieldId.LOCATION, SUMMARY])
@@ -1398,7 +1401,8 @@ def test_draft_survives_json_at_every_step_of_a_walk(name: str) -> None:
     r.press("Kembali ke Ringkasan").press("Reset").press("Tidak")
     r.lapor().press("Lanjutkan")
     r.press("Ubah").press("Persetujuan Untuk Dihubungi Kembali").press("Tidak")
-    r.press("Ya, saya bersedia")
+    assert r.answers[FieldId.CONSENT] is False
+    r.press("Ubah").press("Persetujuan Untuk Dihubungi Kembali").press("Ya, saya bersedia")
     submit(r)
 
 
@@ -1419,3 +1423,51 @@ def test_round_trip_keeps_types_the_engine_relies_on() -> None:
     assert step.draft is not None
     assert step.draft.answers[FieldId.INCIDENT_TIME]["precision"] == "month"
     assert step.draft.editing is None
+
+
+# -- a story told in several messages ----------------------------------------------------
+
+STORY = "Kepala sub bidang meminta uang pelicin untuk SK mutasi saya."
+
+
+def test_a_message_moments_after_the_story_is_offered_as_its_continuation() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("Saksinya dua staf.", at=1030.0))
+    assert r.question == Pending.CONTINUE_STORY
+    assert "Apakah ini lanjutan Kronologi Kejadian?" in r.screen
+    r.press("Ya, tambahkan")
+    assert r.answers[FieldId.CHRONOLOGY] == f"{STORY}\nSaksinya dua staf."
+    assert f"sekarang {len(STORY) + 19} karakter" in r.screen
+    assert r.question == FieldId.AMOUNT
+
+
+def test_bukan_gives_the_current_questions_reason_and_keeps_the_story() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("banyak", at=1010.0)).press("Bukan")
+    assert r.answers[FieldId.CHRONOLOGY] == STORY
+    assert r.question == FieldId.AMOUNT and "⚠️" in r.screen
+
+
+def test_long_after_the_story_a_wrong_answer_is_only_wrong() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("banyak", at=1000.0 + 3600))
+    assert r.question == FieldId.AMOUNT and "⚠️" in r.screen
+
+
+def test_a_split_paste_is_joined_only_when_it_follows_a_full_message_at_once() -> None:
+    long_part = "x" * 4096
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(long_part, at=1000.0))
+    r.send(Typed("akhir cerita", at=1002.0))
+    assert r.answers[FieldId.CHRONOLOGY] == long_part + "\nakhir cerita"
+    assert r.question == FieldId.AMOUNT
+
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))  # short: no join
+    r.send(Typed("5 juta", at=1001.0))
+    assert r.answers[FieldId.AMOUNT] == 5_000_000
+
+
+def test_a_story_cannot_grow_past_its_limit() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed("y" * 19_990, at=1000.0))
+    r.send(Typed("dan masih ada lagi ceritanya", at=1060.0)).press("Ya, tambahkan")
+    assert r.answers[FieldId.CHRONOLOGY] == "y" * 19_990
+    assert "20000" in r.screen or "20.000" in r.screen

@@ -594,7 +594,8 @@ async def test_next_message_cursor_and_timeout(bot: Bot, fake: FakeTelegram, ani
         await fake.next_message(ANI, timeout=0.2, contains="empat")
     assert "'empat'" in str(error.value) and "['satu', 'dua', 'tiga']" in str(error.value)
     waiting = asyncio.create_task(fake.next_message(ANI, timeout=5))
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0)  # one turn of the loop: the task looked, found nothing, now waits
+    assert not waiting.done()
     await bot.send_message(ANI, "empat")
     assert (await waiting).text == "empat"
 

@@ -9,7 +9,6 @@ import pytest
 
 from conversations.calendar import WorkCalendar
 from conversations.followups import (
-    CaseClock,
     Due,
     Rules,
     due_followups,
@@ -17,6 +16,7 @@ from conversations.followups import (
 )
 from conversations.i18n import Lang
 from conversations.workflow import CaseState
+from storage.followups import CaseClock
 
 WITA = ZoneInfo("Asia/Makassar")
 RULES = Rules(

@@ -21,12 +21,15 @@ from typer.testing import CliRunner, Result
 
 from conversations.cases import Actor, CaseService
 from conversations.i18n import Lang
+from conversations.ports import NewReport
 from conversations.statistics import compute
 from conversations.workflow import Outcome
 from officer_cli import context as cli_context
 from officer_cli import main as cli_main
 from officer_cli.main import app as officer_app
-from storage.database import AuditEntry, NewReport, QueuedMessage, Store
+from storage.audit import AuditEntry
+from storage.outbox import QueuedMessage
+from storage.store import Store
 from storage.vault import Vault
 
 ZONE = ZoneInfo("Asia/Makassar")
@@ -47,6 +50,8 @@ SECRETS = (
     "4444",
 )
 CONFIG = """
+[bot]
+language = "en"  # the officers' language: these tests read the CLI in English
 [telegram]
 officer_chat_id = -1001
 officer_user_ids = [5001, 5002]
@@ -111,7 +116,7 @@ async def seed(base: Path) -> Seeded:
 
     async def submit(report: NewReport, at: datetime) -> str:
         clock[0] = at
-        ticket, _ = await store.submit_report(report, at, 2026, lambda ticket: [])
+        ticket, _ = await store.reports.submit(report, at, 2026, lambda ticket: [])
         tickets.append(ticket)
         return ticket
 
@@ -196,7 +201,7 @@ def queued(seeded: Seeded) -> list[QueuedMessage]:
     """What the CLI queued (not the seeding), in order."""
 
     async def work(store: Store) -> list[QueuedMessage]:
-        found = await store.claim_due(FAR, lease_seconds=0, limit=10_000)
+        found = await store.outbox.claim_due(FAR, lease_seconds=0, limit=10_000)
         return [m for m in found if m.id > seeded.outbox_mark]
 
     result: list[QueuedMessage] = with_store(seeded, work)
@@ -207,7 +212,7 @@ def audited(seeded: Seeded) -> list[AuditEntry]:
     """The audit entries the CLI wrote (not the seeding)."""
 
     async def work(store: Store) -> list[AuditEntry]:
-        return [e for e in await store.audit_entries() if e.id > seeded.audit_mark]
+        return [e for e in await store.audit.entries() if e.id > seeded.audit_mark]
 
     result: list[AuditEntry] = with_store(seeded, work)
     return result
@@ -366,7 +371,7 @@ def test_assign_names_another_officer(seeded: Seeded) -> None:
     assert shown["officer"] == "Ani Lestari" and shown["state"] == "baru"
     (message,) = queued(seeded)
     assert message.address == GROUP
-    assert "ditugaskan kepada Ani Lestari oleh Budi" in message.payload["text"]
+    assert "assigned to Ani Lestari by Budi" in message.payload["text"]
     (entry,) = audited(seeded)
     assert (entry.actor, entry.action) == (OFFICER, "ditugaskan")
     assert entry.detail["officer"] == "Ani Lestari"
@@ -377,14 +382,14 @@ def test_moves_follow_the_one_transition_table(seeded: Seeded) -> None:
         seeded, "cases", "move", "1", "selesai", "--outcome", "terbukti", "--reason", "x"
     )
     assert refused.exit_code == 1
-    assert "tidak diizinkan" in refused.output and "Menunggu Kelengkapan" in refused.output
+    assert "not allowed" in refused.output and "Waiting for more information" in refused.output
     assert "<b>" not in refused.output  # the group's HTML, made plain for a terminal
     assert not audited(seeded) and not queued(seeded)
 
     steps = [
-        ("telaah", [], "Penelaahan", [GROUP]),
-        ("klarifikasi", [], "Klarifikasi", [GROUP]),  # a record of the call: invites no one
-        ("selesai", ["--outcome", "tidak_terbukti"], "Selesai", ["telegram:4242", GROUP]),
+        ("telaah", [], "Under review", [GROUP]),
+        ("klarifikasi", [], "Clarification", [GROUP]),  # a record of the call: invites no one
+        ("selesai", ["--outcome", "tidak_terbukti"], "Concluded", ["telegram:4242", GROUP]),
     ]
     for state, extra, label, addresses in steps:
         before = len(queued(seeded))
@@ -522,7 +527,7 @@ def test_identity_reveal_is_for_admins_prints_here_and_is_audited(seeded: Seeded
     assert entry.detail["reason"] == "Pemeriksaan Inspektorat" and entry.detail["via"] == "cli"
     # The group learns that it happened; the identity is queued nowhere.
     (notice,) = queued(seeded)
-    assert notice.address == GROUP and "identitas pelapor dibuka" in notice.payload["text"]
+    assert notice.address == GROUP and "identity was opened" in notice.payload["text"]
     for value in (*MARIA.values(), "Maria"):
         assert value not in json.dumps(notice.payload)
 
@@ -687,7 +692,7 @@ def test_stats_are_the_numbers_behind_statistik(seeded: Seeded) -> None:
     data = json.loads(result.output)
 
     async def expected(store: Store) -> dict[str, object]:
-        records = await store.reports()
+        records = await store.reports.all()
         return compute(records, month="2026-11", zone=ZONE, services=_services()).to_dict()
 
     assert data == with_store(seeded, expected)
@@ -703,8 +708,8 @@ def test_stats_are_the_numbers_behind_statistik(seeded: Seeded) -> None:
         "November 2026",
         "Pengaduan Layanan",
         "SIMPEG",
-        "Menunggu Kelengkapan",
-        "Terbukti",
+        "Waiting for more information",
+        "Proven",
     ):
         assert label in table.output
 
@@ -721,7 +726,7 @@ def test_reading_commands_print_tables(seeded: Seeded) -> None:
     for ticket in seeded.tickets:
         assert ticket in listing.output
     shown = officer(seeded, "cases", "show", "2")
-    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "selesai" in shown.output
+    assert shown.exit_code == 0 and "SIMPEG" in shown.output and "Concluded" in shown.output
     log = officer(seeded, "audit", "log", "2")
     assert log.exit_code == 0 and "kelengkapan" in log.output
 

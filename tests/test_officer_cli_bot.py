@@ -19,14 +19,16 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conversations.i18n import Lang
+from conversations.ports import Outgoing
 from officer_cli import context as cli_context
 from officer_cli.main import app as officer_app
-from storage.database import Outgoing, Store
+from storage.store import Store
 from storage.vault import Vault
 from tests.conftest import ADMIN_ID, OFFICER_GROUP, OFFICER_ID, Reporter, RunningBot
 from tests.support.fake_telegram import FakeTelegram
 from tests.test_many_reporters import file_quickly
 from tests.test_reporter_journey import file_identified_violation
+from tests.waiting import undelivered, wait_until
 
 TICKET = re.compile(r"WBS-\d{4}-\d{4,}")
 
@@ -108,7 +110,8 @@ async def test_what_the_cli_queues_while_the_bot_is_down_arrives_when_it_starts(
         config, "identity", "reveal", ticket, "--reason", "Pemeriksaan", "--yes", who=str(ADMIN_ID)
     )
     assert revealed.exit_code == 0 and "Maria Kolo" in revealed.output
-    await asyncio.sleep(0.5)
+    # The bot is down: the question waits in the outbox (beside the group's notices).
+    assert undelivered(running_bot.settings.storage.database) >= 1
     assert "Pertanyaan" not in " ".join(m.text for m in fake.messages(reporter.chat_id))
 
     await running_bot.start()
@@ -197,15 +200,19 @@ async def test_a_bot_write_waits_out_its_own_read_made_stale_by_the_cli(
     cli_store = await Store.open(data / "wbs.sqlite3", vault)
     now = datetime.now(UTC)
     try:
-        reading = await bot_store._db.execute("SELECT name FROM sqlite_master")
+        reading = await bot_store.connection._db.execute("SELECT name FROM sqlite_master")
         assert await reading.fetchone() is not None  # mid-iteration: its snapshot is held
-        await cli_store.set_language("telegram:1", Lang.EN)  # the CLI commits
+        await cli_store.sessions.set_language("telegram:1", Lang.EN)  # the CLI commits
+        statements: list[str] = []
+        await bot_store.connection._db.set_trace_callback(statements.append)  # SQL as it runs
         writing = asyncio.create_task(
-            bot_store.set_language("telegram:2", Lang.EN)
+            bot_store.sessions.set_language("telegram:2", Lang.EN)
             if write == "set_language"
-            else bot_store.enqueue([Outgoing("telegram:2", {"text": "x"}, "reply")], now)
+            else bot_store.outbox.enqueue([Outgoing("telegram:2", {"text": "x"}, "reply")], now)
         )
-        await asyncio.sleep(0.05)
+        # The write tried (and was refused: the snapshot is stale) before the read ends.
+        await wait_until(lambda: "BEGIN IMMEDIATE" in statements, what="the write's BEGIN")
+        assert not writing.done()
         await reading.close()  # the SELECT ends a moment later
         await asyncio.wait_for(writing, timeout=5)
     finally:

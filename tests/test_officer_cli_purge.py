@@ -13,7 +13,7 @@ import pytest
 
 from conversations.i18n import Lang
 from officer_cli import context as cli_context
-from storage.database import Store
+from storage.store import Store
 from storage.vault import Vault
 from tests.test_officer_cli import ADMIN, NOW, YOSEF, Seeded, audited, officer, seed
 
@@ -40,10 +40,10 @@ async def seeded(tmp_path: Path) -> Seeded:
     store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
     photo = store.blobs.put(b"foto kuitansi")
     evidence = [{"kind": "photo", "blob": photo.name}]
-    await store.save_session("telegram:7001", OLD, draft={"evidence": evidence}, lang=Lang.ID)
-    await store.warn_draft(store.chat_hash("telegram:7001"), OLD, RECENT, [])
-    await store.save_session("telegram:7002", OLD, draft={"evidence": []}, lang=Lang.ID)
-    await store.save_session("telegram:7003", RECENT, draft={"evidence": []}, lang=Lang.ID)
+    await store.sessions.save("telegram:7001", OLD, draft={"evidence": evidence}, lang=Lang.ID)
+    await store.sessions.warn_draft(store.connection.chat_hash("telegram:7001"), OLD, RECENT, [])
+    await store.sessions.save("telegram:7002", OLD, draft={"evidence": []}, lang=Lang.ID)
+    await store.sessions.save("telegram:7003", RECENT, draft={"evidence": []}, lang=Lang.ID)
     await store.close()
     return seeded
 
@@ -60,7 +60,9 @@ def identity_of(seeded: Seeded, ticket: str) -> tuple[dict[str, str] | None, str
         data = seeded.config.parent / "data"
         store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
         try:
-            return await store.identity(ticket), await store.reporter_address(ticket)
+            return await store.reports.identity(ticket), await store.reports.reporter_address(
+                ticket
+            )
         finally:
             await store.close()
 
@@ -104,7 +106,7 @@ def test_purge_asks_then_erases_and_audits(seeded: Seeded, monkeypatch: pytest.M
 
     # The case stays for the record; the reporter is gone from it.
     shown = officer(seeded, "cases", "show", rejected)
-    assert shown.exit_code == 0 and "ditolak" in shown.output
+    assert shown.exit_code == 0 and "Rejected" in shown.output
     revealed = officer(seeded, "identity", "reveal", rejected, "--reason", "x", "-y", who=ADMIN)
     assert revealed.exit_code == 0 and "erased" in revealed.output
     assert "Yosef" not in revealed.output

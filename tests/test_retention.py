@@ -15,8 +15,9 @@ from conversations.cases import Actor, CaseService
 from conversations.followup_service import FollowupService
 from conversations.followups import Rules
 from conversations.i18n import Lang
+from conversations.ports import NewReport
 from conversations.workflow import Outcome
-from storage.database import NewReport, Store
+from storage.store import Store
 from storage.vault import Vault
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -71,7 +72,7 @@ async def test_a_stale_draft_is_warned_a_day_before_then_deleted_with_its_files(
         "answers": {"identity_mode": "anonymous"},
         "evidence": [{"kind": "photo", "blob": blob.name}],
     }
-    await store.save_session("telegram:4242", START, draft=draft)
+    await store.sessions.save("telegram:4242", START, draft=draft)
     followups = service(store, clock)
 
     clock.now = START + timedelta(days=5, hours=23)
@@ -79,26 +80,28 @@ async def test_a_stale_draft_is_warned_a_day_before_then_deleted_with_its_files(
     clock.now = START + timedelta(days=6)
     assert await followups.scan() == ["telegram:4242"]
     assert await followups.scan() == []  # warned once
-    assert (await store.session("telegram:4242")).draft is not None
+    assert (await store.sessions.get("telegram:4242")).draft is not None
 
     clock.now = START + timedelta(days=7)
     await followups.scan()
-    assert (await store.session("telegram:4242")).draft is None
+    assert (await store.sessions.get("telegram:4242")).draft is None
     assert not (store.blobs.folder / blob.name).exists()
 
 
 async def test_touching_the_draft_restarts_its_clock(store: Store) -> None:
     clock = Clock()
     followups = service(store, clock)
-    await store.save_session("telegram:4242", START, draft={"answers": {}})
+    await store.sessions.save("telegram:4242", START, draft={"answers": {}})
     clock.now = START + timedelta(days=6)
     await followups.scan()
-    await store.save_session(
+    await store.sessions.save(
         "telegram:4242", clock.now, draft={"answers": {"category": "Penipuan"}}
     )
     clock.now = START + timedelta(days=8)
     await followups.scan()
-    assert (await store.session("telegram:4242")).draft == {"answers": {"category": "Penipuan"}}
+    assert (await store.sessions.get("telegram:4242")).draft == {
+        "answers": {"category": "Penipuan"}
+    }
 
 
 async def test_the_identity_of_a_final_case_is_erased_after_the_retention_period(
@@ -117,7 +120,7 @@ async def test_the_identity_of_a_final_case_is_erased_after_the_retention_period
         content={"chronology": "x" * 40},
         evidence=[],
     )
-    ticket, _ = await store.submit_report(report, START, 2026, lambda ticket: [])
+    ticket, _ = await store.reports.submit(report, START, 2026, lambda ticket: [])
     cases = CaseService(
         store, officer_address="telegram:-100", zone=WITA, lang=Lang.ID, clock=clock
     )
@@ -127,32 +130,32 @@ async def test_the_identity_of_a_final_case_is_erased_after_the_retention_period
 
     clock.now = START + timedelta(days=179)
     await followups.scan()
-    assert await store.identity(ticket) is not None
+    assert await store.reports.identity(ticket) is not None
 
     clock.now = START + timedelta(days=181)
     await followups.scan()
-    assert await store.identity(ticket) is None
-    assert await store.reporter_address(ticket) is None
-    assert await store.reports_of_chat("telegram:987654321") == []
-    record = await store.report(ticket)
+    assert await store.reports.identity(ticket) is None
+    assert await store.reports.reporter_address(ticket) is None
+    assert await store.reports.of_chat("telegram:987654321") == []
+    record = await store.reports.get(ticket)
     assert record is not None and record.state == "selesai"  # the case stays for the record
-    assert [e.action for e in await store.history(ticket)][-1] == "identity_erased"
+    assert [e.action for e in await store.audit.history(ticket)][-1] == "identity_erased"
 
 
 async def test_a_delivered_message_keeps_no_text_but_replies_still_find_their_case(
     store: Store, tmp_path: Path
 ) -> None:
-    from storage.database import Outgoing
+    from conversations.ports import Outgoing
 
     summary = Outgoing(
         "telegram:4242", {"text": "Nama Pelapor: Maria Kolo"}, "to_reporter", "WBS-2026-0001"
     )
-    await store.enqueue([summary], START)
-    (claimed,) = await store.claim_due(START)
-    await store.mark_sent(claimed.id, START, "55")
+    await store.outbox.enqueue([summary], START)
+    (claimed,) = await store.outbox.claim_due(START)
+    await store.outbox.mark_sent_many([(claimed.id, "55")], START)
     import sqlite3
 
     with sqlite3.connect(tmp_path / "data" / "wbs.sqlite3") as db:
         recipient, payload = db.execute("SELECT recipient, payload FROM outbox").fetchone()
     assert recipient == b"" and payload == b""
-    assert await store.ticket_of_delivered("telegram:4242", "55") == "WBS-2026-0001"
+    assert await store.outbox.ticket_of_delivered("telegram:4242", "55") == "WBS-2026-0001"

@@ -51,6 +51,17 @@ CHRONOLOGY = (
 HOSTILE = "Tanggal 12 Maret <b>jam 10</b> pagi <img src=x onerror=alert(1)>"
 
 
+# Pictures in a pane that the browser has drawn (loaded, with a size): not merely in the page.
+SHOWN_PHOTOS = (
+    "return [...document.querySelectorAll(arguments[0] + ' img.photo')]"
+    ".filter(i => i.complete && i.naturalWidth > 0).length"
+)
+UNDRAWN_IMAGES = (
+    "return [...document.querySelectorAll('img')].filter(i => !i.complete || !i.naturalWidth)"
+    ".length"
+)
+
+
 @dataclass
 class SandboxProcess:
     process: subprocess.Popen[bytes]
@@ -349,7 +360,8 @@ def test_a_report_through_the_page_reaches_the_group_and_a_question_comes_back(
     alert = page.expect("group", f"Laporan baru {ticket}")
     assert "Yohanes Benu" in alert and "dirahasiakan" in alert
     assert "uang pelicin" in alert and "Maria" not in alert
-    assert browser.find_elements(By.CSS_SELECTOR, "#group-messages img.photo")  # the evidence
+    # The evidence follows the alert as its own message: wait for it, shown (not just sent).
+    page.wait.until(lambda d: d.execute_script(SHOWN_PHOTOS, "#group-messages") >= 1)
 
     # Someone who is not an officer presses a button: Telegram's alert, nothing changes.
     page.choose("actor-select", "Tamu (bukan petugas)")
@@ -379,13 +391,17 @@ def test_a_report_through_the_page_reaches_the_group_and_a_question_comes_back(
     page.expect("phone", "Tindakan/Perbuatan yang Dilaporkan")
     # The group pane scrolled to the alert, the non-officer's refusal gone: then the picture.
     page.wait.until(lambda d: not d.find_element(By.ID, "toast").is_displayed())
-    browser.execute_script(
+    scroll_to_alert = (
         "const alerts = [...document.querySelectorAll('#group-messages .msg[data-from=bot]')]"
         ".filter(e => e.innerText.includes(arguments[0]));"
-        "alerts[0].scrollIntoView({block: 'start'});",
-        f"Laporan baru {ticket}",
+        "alerts[0].scrollIntoView({block: 'start'});"
+        "const box = document.getElementById('group-messages');"
+        "return Math.abs(alerts[0].getBoundingClientRect().top - box.getBoundingClientRect().top)"
+        " < 2 || box.scrollTop + box.clientHeight >= box.scrollHeight - 1;"
     )
-    time.sleep(0.3)
+    # Scrolled there (a redraw may have moved it back), and every picture drawn: the shot.
+    page.wait.until(lambda d: d.execute_script(scroll_to_alert, f"Laporan baru {ticket}"))
+    page.wait.until(lambda d: d.execute_script(UNDRAWN_IMAGES) == 0)
     shot = SCREENSHOT if os.environ.get("WBS_SCREENSHOT") else tmp_path / "sandbox.png"
     shot.parent.mkdir(exist_ok=True)
     assert browser.save_screenshot(str(shot))

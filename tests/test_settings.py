@@ -85,7 +85,8 @@ def test_a_lost_key_next_to_a_database_with_reports_stops_the_start(tmp_path: Pa
     from datetime import UTC, datetime
 
     from conversations.i18n import Lang
-    from storage.database import NewReport, Store
+    from conversations.ports import NewReport
+    from storage.store import Store
     from storage.vault import Vault
 
     data = tmp_path / "data"
@@ -95,7 +96,7 @@ def test_a_lost_key_next_to_a_database_with_reports_stops_the_start(tmp_path: Pa
         report = NewReport(
             "telegram", "telegram:1", Lang.ID, None, "Penipuan", None, None, True, {}, []
         )
-        await store.submit_report(report, datetime.now(UTC), 2026, lambda ticket: [])
+        await store.reports.submit(report, datetime.now(UTC), 2026, lambda ticket: [])
         await store.close()
 
     asyncio.run(seed())

@@ -16,7 +16,7 @@ from conversations.form import Category
 from conversations.i18n import Lang
 from conversations.statistics import MonthlyStats, compute, parse_month, render_text
 from conversations.workflow import CaseState, Outcome
-from storage.database import ReportRecord
+from storage.reports import ReportRecord
 
 WITA = ZoneInfo("Asia/Makassar")
 NOV = datetime(2026, 11, 10, 2, 0, tzinfo=UTC)

@@ -26,19 +26,16 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from conversations.i18n import Lang
+from conversations.ports import NewReport, Outgoing
 from conversations.workflow import CaseState
 from storage import migrations
-from storage.database import (
-    NewReport,
-    Outgoing,
-    Session,
-    StateConflict,
-    Store,
-    audit_hash,
-    format_ticket,
-)
+from storage.audit import audit_hash
 from storage.migrations import MIGRATIONS
+from storage.reports import format_ticket
+from storage.sessions import Session
+from storage.store import Store
 from storage.vault import Vault
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -159,14 +156,14 @@ async def test_a_new_file_gets_the_whole_schema_in_wal_mode(
     assert names >= TABLES
     assert reader.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert await store.undelivered_count() == 0
-    assert await store.reports() == []
+    assert await store.outbox.undelivered_count() == 0
+    assert await store.reports.all() == []
 
 
 async def test_opening_again_is_a_no_op_and_keeps_the_data(tmp_path: Path) -> None:
     store = await open_store(tmp_path)
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
-    await store.save_session(OTHER, NOW, draft={"step": 3}, lang=Lang.EN)
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, no_messages)
+    await store.sessions.save(OTHER, NOW, draft={"step": 3}, lang=Lang.EN)
     await store.close()
     with closing(sqlite3.connect(db_path(tmp_path))) as connection:
         schema = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
@@ -178,9 +175,9 @@ async def test_opening_again_is_a_no_op_and_keeps_the_data(tmp_path: Path) -> No
                 schema
             )
             assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-        assert [r.ticket for r in await store.reports()] == [ticket]
-        assert (await store.session(OTHER)).draft == {"step": 3}
-        again, _ = await store.submit_report(new_report(OTHER), NOW, YEAR, no_messages)
+        assert [r.ticket for r in await store.reports.all()] == [ticket]
+        assert (await store.sessions.get(OTHER)).draft == {"step": 3}
+        again, _ = await store.reports.submit(new_report(OTHER), NOW, YEAR, no_messages)
         assert again == format_ticket(YEAR, 2)
     finally:
         await store.close()
@@ -192,7 +189,7 @@ async def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) ->
     newer = len(MIGRATIONS) + 1
     with closing(sqlite3.connect(path)) as connection:
         connection.execute(f"PRAGMA user_version = {newer}")
-    expected = rf"newer \(schema {newer}\) than this program \({len(MIGRATIONS)}\)"
+    expected = rf"newer \(schema {newer}\) than this program \(.* schema {len(MIGRATIONS)}\)"
     with pytest.raises(RuntimeError, match=expected):
         await open_store(tmp_path)
     with closing(sqlite3.connect(path)) as connection:
@@ -219,8 +216,8 @@ async def test_a_database_of_the_first_schema_is_brought_up_to_date(tmp_path: Pa
         connection.executescript(f"BEGIN;{MIGRATIONS[0]};PRAGMA user_version = 1;COMMIT;")
     store = await open_store(tmp_path)
     try:
-        await store.save_session(CHAT, NOW, draft={"step": 1})
-        ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
+        await store.sessions.save(CHAT, NOW, draft={"step": 1})
+        ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, no_messages)
         assert ticket == format_ticket(YEAR, 1)
     finally:
         await store.close()
@@ -233,7 +230,7 @@ async def test_a_failing_migration_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = await open_store(tmp_path)
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, no_messages)
     await store.close()
 
     broken = "CREATE TABLE extra (a TEXT); ALTER TABLE reports ADD COLUMN x; NOT SQL AT ALL;"
@@ -259,7 +256,7 @@ async def test_a_failing_migration_changes_nothing(
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, script))
     store = await open_store(tmp_path)
     try:
-        assert [r.ticket for r in await store.reports()] == [ticket]
+        assert [r.ticket for r in await store.reports.all()] == [ticket]
     finally:
         await store.close()
     with closing(sqlite3.connect(db_path(tmp_path))) as connection:
@@ -278,7 +275,7 @@ async def test_a_refused_database_lets_the_program_exit(tmp_path: Path) -> None:
         f"""
         import asyncio
         from pathlib import Path
-        from storage.database import Store
+        from storage.store import Store
         from storage.vault import Vault
         data = Path({str(path.parent)!r})
         asyncio.run(Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key")))
@@ -307,7 +304,7 @@ async def test_a_refused_database_lets_the_program_exit(tmp_path: Path) -> None:
 
 
 async def test_an_unknown_chat_has_an_empty_session(store: Store) -> None:
-    assert await store.session(CHAT) == Session(None, None, None)
+    assert await store.sessions.get(CHAT) == Session(None, None, None)
 
 
 async def test_a_draft_round_trips(store: Store) -> None:
@@ -318,42 +315,42 @@ async def test_a_draft_round_trips(store: Store) -> None:
         "anonymous": False,
         "note": None,
     }
-    ids = await store.save_session(CHAT, NOW, draft=draft, lang=Lang.ID)
+    ids = await store.sessions.save(CHAT, NOW, draft=draft, lang=Lang.ID)
     assert ids == []
-    assert await store.session(CHAT) == Session(Lang.ID, draft, NOW)
-    assert await store.session(OTHER) == Session(None, None, None)
+    assert await store.sessions.get(CHAT) == Session(Lang.ID, draft, NOW)
+    assert await store.sessions.get(OTHER) == Session(None, None, None)
 
     later = NOW + timedelta(minutes=5)
     changed = {**draft, "step": "bukti"}
-    await store.save_session(CHAT, later, draft=changed)
-    assert await store.session(CHAT) == Session(Lang.ID, changed, later)
+    await store.sessions.save(CHAT, later, draft=changed)
+    assert await store.sessions.get(CHAT) == Session(Lang.ID, changed, later)
 
 
 async def test_draft_none_deletes_the_draft_but_keeps_the_language(store: Store) -> None:
-    await store.set_language(CHAT, Lang.EN)
-    assert await store.session(CHAT) == Session(Lang.EN, None, None)
-    await store.save_session(CHAT, NOW, draft={"step": 1})
-    assert await store.session(CHAT) == Session(Lang.EN, {"step": 1}, NOW)
-    await store.save_session(CHAT, NOW + timedelta(minutes=1), draft={"step": 2})
-    assert (await store.session(CHAT)).lang is Lang.EN
-    await store.save_session(CHAT, NOW + timedelta(minutes=2), draft=None)
-    assert await store.session(CHAT) == Session(Lang.EN, None, None)
-    await store.save_session(CHAT, NOW, draft=None, lang=Lang.ID)
-    assert await store.session(CHAT) == Session(Lang.ID, None, None)
-    await store.set_language(CHAT, Lang.EN)
-    await store.save_session(CHAT, NOW, draft={"step": 9})
-    assert await store.session(CHAT) == Session(Lang.EN, {"step": 9}, NOW)
+    await store.sessions.set_language(CHAT, Lang.EN)
+    assert await store.sessions.get(CHAT) == Session(Lang.EN, None, None)
+    await store.sessions.save(CHAT, NOW, draft={"step": 1})
+    assert await store.sessions.get(CHAT) == Session(Lang.EN, {"step": 1}, NOW)
+    await store.sessions.save(CHAT, NOW + timedelta(minutes=1), draft={"step": 2})
+    assert (await store.sessions.get(CHAT)).lang == Lang.EN
+    await store.sessions.save(CHAT, NOW + timedelta(minutes=2), draft=None)
+    assert await store.sessions.get(CHAT) == Session(Lang.EN, None, None)
+    await store.sessions.save(CHAT, NOW, draft=None, lang=Lang.ID)
+    assert await store.sessions.get(CHAT) == Session(Lang.ID, None, None)
+    await store.sessions.set_language(CHAT, Lang.EN)
+    await store.sessions.save(CHAT, NOW, draft={"step": 9})
+    assert await store.sessions.get(CHAT) == Session(Lang.EN, {"step": 9}, NOW)
 
 
 async def test_the_replies_are_queued_with_the_draft(store: Store) -> None:
-    ids = await store.save_session(
+    ids = await store.sessions.save(
         CHAT,
         NOW,
         draft={"step": 2},
         outbox=[message(CHAT, "Pertanyaan 2"), message(CHAT, "Pertanyaan 3")],
     )
     assert len(ids) == 2
-    claimed = await store.claim_due(NOW)
+    claimed = await store.outbox.claim_due(NOW)
     assert [(m.id, m.address, m.payload, m.kind) for m in claimed] == [
         (ids[0], CHAT, {"text": "Pertanyaan 2"}, "reply"),
         (ids[1], CHAT, {"text": "Pertanyaan 3"}, "reply"),
@@ -361,28 +358,28 @@ async def test_the_replies_are_queued_with_the_draft(store: Store) -> None:
 
 
 async def test_a_failed_save_writes_neither_the_draft_nor_the_replies(store: Store) -> None:
-    await store.save_session(CHAT, NOW, draft={"step": 1}, lang=Lang.ID)
-    before = await store.session(CHAT)
+    await store.sessions.save(CHAT, NOW, draft={"step": 1}, lang=Lang.ID)
+    before = await store.sessions.get(CHAT)
     broken = Outgoing(CHAT, {"text": "ok", "bad": object()}, "reply")  # not JSON
     with pytest.raises(TypeError):
-        await store.save_session(
+        await store.sessions.save(
             CHAT,
             NOW + timedelta(minutes=1),
             draft={"step": 2},
             lang=Lang.EN,
             outbox=[message(CHAT, "first, fine"), broken],
         )
-    assert await store.session(CHAT) == before
-    assert await store.undelivered_count() == 0
+    assert await store.sessions.get(CHAT) == before
+    assert await store.outbox.undelivered_count() == 0
     with pytest.raises(TypeError):
-        await store.save_session(OTHER, NOW, draft={"step": 1}, outbox=[broken])
-    assert await store.session(OTHER) == Session(None, None, None)
-    assert await store.undelivered_count() == 0
+        await store.sessions.save(OTHER, NOW, draft={"step": 1}, outbox=[broken])
+    assert await store.sessions.get(OTHER) == Session(None, None, None)
+    assert await store.outbox.undelivered_count() == 0
 
     # The connection is usable afterwards: no transaction was left open.
-    ids = await store.save_session(CHAT, NOW, draft={"step": 2}, outbox=[message(CHAT, "x")])
+    ids = await store.sessions.save(CHAT, NOW, draft={"step": 2}, outbox=[message(CHAT, "x")])
     assert len(ids) == 1
-    assert (await store.session(CHAT)).draft == {"step": 2}
+    assert (await store.sessions.get(CHAT)).draft == {"step": 2}
 
 
 # -- 3. reports -----------------------------------------------------------------------------
@@ -390,14 +387,14 @@ async def test_a_failed_save_writes_neither_the_draft_nor_the_replies(store: Sto
 
 async def test_reports_are_numbered_per_year(store: Store) -> None:
     tickets = [
-        (await store.submit_report(new_report(), NOW, 2025, no_messages))[0] for _ in range(2)
+        (await store.reports.submit(new_report(), NOW, 2025, no_messages))[0] for _ in range(2)
     ]
     assert tickets == ["WBS-2025-0001", "WBS-2025-0002"]
-    ticket, _ = await store.submit_report(new_report(), NOW, 2026, no_messages)
+    ticket, _ = await store.reports.submit(new_report(), NOW, 2026, no_messages)
     assert ticket == "WBS-2026-0001"
-    ticket, _ = await store.submit_report(new_report(), NOW, 2026, no_messages)
+    ticket, _ = await store.reports.submit(new_report(), NOW, 2026, no_messages)
     assert ticket == "WBS-2026-0002"
-    ticket, _ = await store.submit_report(new_report(), NOW, 2025, no_messages)
+    ticket, _ = await store.reports.submit(new_report(), NOW, 2025, no_messages)
     assert ticket == "WBS-2025-0003"
     assert format_ticket(2026, 12345) == "WBS-2026-12345"
 
@@ -409,12 +406,12 @@ async def test_a_report_round_trips(store: Store) -> None:
         {"kind": "photo", "blob": "ab" * 16, "sha256": "00" * 32, "size": 10},
     ]
     report = new_report(identity=identity, evidence=evidence, lang=Lang.EN, amount=None)
-    ticket, _ = await store.submit_report(report, NOW, YEAR, no_messages)
-    record = await store.report(ticket)
+    ticket, _ = await store.reports.submit(report, NOW, YEAR, no_messages)
+    record = await store.reports.get(ticket)
     assert record is not None
     assert record.ticket == ticket == "WBS-2026-0001"
     assert record.channel == "telegram"
-    assert record.state is CaseState.NEW
+    assert record.state == CaseState.NEW
     assert record.outcome is None
     assert record.category == "pungli"
     assert record.service == "Kenaikan Pangkat"
@@ -424,13 +421,13 @@ async def test_a_report_round_trips(store: Store) -> None:
     assert record.content == report.content
     assert record.evidence == evidence
     assert record.officer is None
-    assert record.lang is Lang.EN
+    assert record.lang == Lang.EN
     assert record.created_at == record.updated_at == NOW
 
-    anonymous, _ = await store.submit_report(
+    anonymous, _ = await store.reports.submit(
         new_report(OTHER, consent=False, service=None), NOW, YEAR, no_messages
     )
-    record = await store.report(anonymous)
+    record = await store.reports.get(anonymous)
     assert record is not None
     assert (record.anonymous, record.consent, record.service, record.amount) == (
         True,
@@ -439,10 +436,10 @@ async def test_a_report_round_trips(store: Store) -> None:
         5_000_000,
     )
     assert record.evidence == []
-    assert await store.report("WBS-2026-0099") is None
-    assert [r.ticket for r in await store.reports()] == [ticket, anonymous]
-    assert [r.ticket for r in await store.reports(CaseState.NEW)] == [ticket, anonymous]
-    assert await store.reports(CaseState.CLOSED) == []
+    assert await store.reports.get("WBS-2026-0099") is None
+    assert [r.ticket for r in await store.reports.all()] == [ticket, anonymous]
+    assert [r.ticket for r in await store.reports.all(CaseState.NEW)] == [ticket, anonymous]
+    assert await store.reports.all(CaseState.CLOSED) == []
 
 
 async def test_fifty_concurrent_submissions_get_fifty_consecutive_numbers(
@@ -450,7 +447,7 @@ async def test_fifty_concurrent_submissions_get_fifty_consecutive_numbers(
 ) -> None:
     results = await asyncio.gather(
         *(
-            store.submit_report(
+            store.reports.submit(
                 new_report(f"telegram:{100000 + i}"), NOW, YEAR, receipt(f"telegram:{100000 + i}")
             )
             for i in range(50)
@@ -459,10 +456,10 @@ async def test_fifty_concurrent_submissions_get_fifty_consecutive_numbers(
     tickets = [ticket for ticket, _ in results]
     assert sorted(tickets) == [format_ticket(YEAR, n) for n in range(1, 51)]
     assert len({i for _, ids in results for i in ids}) == 50
-    assert len(await store.reports()) == 50
-    assert await store.undelivered_count() == 50
+    assert len(await store.reports.all()) == 50
+    assert await store.outbox.undelivered_count() == 50
     for i, (ticket, _) in enumerate(results):
-        [record] = await store.reports_of_chat(f"telegram:{100000 + i}")
+        [record] = await store.reports.of_chat(f"telegram:{100000 + i}")
         assert record.ticket == ticket
     assert_audit_chain(audit_rows(db_path(tmp_path)), audit_key(tmp_path))
 
@@ -472,7 +469,8 @@ import asyncio, json, sys
 from datetime import UTC, datetime
 from pathlib import Path
 from conversations.i18n import Lang
-from storage.database import NewReport, Outgoing, Store
+from conversations.ports import NewReport, Outgoing
+from storage.store import Store
 from storage.vault import Vault
 
 async def main() -> None:
@@ -497,7 +495,7 @@ async def main() -> None:
                 category="pungli", service=None, amount=None, consent=True,
                 content={"kronologi": f"laporan {name} {i}"}, evidence=[],
             )
-            ticket, _ = await store.submit_report(
+            ticket, _ = await store.reports.submit(
                 report, datetime.now(UTC), 2026,
                 lambda t: [Outgoing(address, {"text": t}, "receipt", t)],
             )
@@ -578,9 +576,9 @@ async def test_two_processes_submitting_at_once_never_share_a_number(
     assert sorted(tickets) == [format_ticket(YEAR, n) for n in range(1, 41)]
 
     # The open store in this process sees all of it, and the chain is still one chain.
-    assert len(await store.reports()) == 40
-    assert await store.undelivered_count() == 40
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
+    assert len(await store.reports.all()) == 40
+    assert await store.outbox.undelivered_count() == 40
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, no_messages)
     assert ticket == format_ticket(YEAR, 41)
     rows = audit_rows(db_path(tmp_path))
     assert len(rows) == 41
@@ -601,8 +599,8 @@ async def test_processes_starting_together_on_a_new_file_migrate_it_once(
 
 
 async def test_submitting_clears_the_draft_queues_the_messages_and_audits(store: Store) -> None:
-    await store.save_session(CHAT, NOW, draft={"step": "kirim"}, lang=Lang.EN)
-    await store.save_session(OTHER, NOW, draft={"step": "kronologi"})
+    await store.sessions.save(CHAT, NOW, draft={"step": "kirim"}, lang=Lang.EN)
+    await store.sessions.save(OTHER, NOW, draft={"step": "kronologi"})
     seen: list[str] = []
 
     def messages(ticket: str) -> list[Outgoing]:
@@ -613,30 +611,30 @@ async def test_submitting_clears_the_draft_queues_the_messages_and_audits(store:
         ]
 
     later = NOW + timedelta(minutes=3)
-    ticket, ids = await store.submit_report(new_report(), later, YEAR, messages)
+    ticket, ids = await store.reports.submit(new_report(), later, YEAR, messages)
     assert seen == [ticket]
     assert len(ids) == 2
 
-    assert await store.session(CHAT) == Session(Lang.EN, None, None)
-    assert (await store.session(OTHER)).draft == {"step": "kronologi"}
+    assert await store.sessions.get(CHAT) == Session(Lang.EN, None, None)
+    assert (await store.sessions.get(OTHER)).draft == {"step": "kronologi"}
 
-    claimed = await store.claim_due(later)
+    claimed = await store.outbox.claim_due(later)
     assert [(m.id, m.address, m.kind, m.ticket, m.payload) for m in claimed] == [
         (ids[0], CHAT, "receipt", ticket, {"text": f"Nomor laporan Anda {ticket}"}),
         (ids[1], GROUP, "alert", ticket, {"text": f"Laporan baru {ticket}"}),
     ]
 
-    [entry] = await store.history(ticket)
+    [entry] = await store.audit.history(ticket)
     assert (entry.action, entry.ticket, entry.at) == ("report_submitted", ticket, later)
     assert entry.actor
     assert entry.detail == {"channel": "telegram"}
-    assert await store.history("WBS-2026-0099") == []
+    assert await store.audit.history("WBS-2026-0099") == []
 
 
 async def test_a_failing_submission_stores_nothing_and_keeps_the_draft(
     store: Store, tmp_path: Path
 ) -> None:
-    await store.save_session(CHAT, NOW, draft={"step": "kirim"})
+    await store.sessions.save(CHAT, NOW, draft={"step": "kirim"})
 
     def explode(ticket: str) -> list[Outgoing]:
         raise RuntimeError("boom")
@@ -645,51 +643,54 @@ async def test_a_failing_submission_stores_nothing_and_keeps_the_draft(
         return [Outgoing(CHAT, {"when": NOW}, "receipt", ticket)]
 
     with pytest.raises(RuntimeError, match="boom"):
-        await store.submit_report(new_report(), NOW, YEAR, explode)
+        await store.reports.submit(new_report(), NOW, YEAR, explode)
     with pytest.raises(TypeError):
-        await store.submit_report(new_report(), NOW, YEAR, unserialisable)
-    assert await store.reports() == []
-    assert (await store.session(CHAT)).draft == {"step": "kirim"}
-    assert await store.undelivered_count() == 0
+        await store.reports.submit(new_report(), NOW, YEAR, unserialisable)
+    assert await store.reports.all() == []
+    assert (await store.sessions.get(CHAT)).draft == {"step": "kirim"}
+    assert await store.outbox.undelivered_count() == 0
     assert audit_rows(db_path(tmp_path)) == []
 
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, receipt(CHAT))
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, receipt(CHAT))
     assert ticket == format_ticket(YEAR, 1), "a failed attempt does not use up a number"
 
 
 async def test_a_refused_case_change_writes_nothing(store: Store, tmp_path: Path) -> None:
-    """A move checked against a stale state, or evidence for an unknown case, raises and
-    leaves no trace: no state change, no audit entry, nothing queued."""
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, no_messages)
+    """A move checked against a stale state is refused (False), evidence for an unknown case
+    raises, and either leaves no trace: no state change, no audit entry, nothing queued."""
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, no_messages)
     later = NOW + timedelta(minutes=5)
-    with pytest.raises(StateConflict):
-        await store.update_case(
-            ticket,
-            later,
-            actor="officer",
-            action="review",
-            detail={},
-            expect_state=CaseState.REVIEW,
-            state=CaseState.CLOSED,
-            officer="Budi",
-            messages=[message(CHAT, "closed")],
-        )
-    with pytest.raises(KeyError):
-        await store.add_evidence(
-            "WBS-2026-0099", [{"kind": "link", "url": "x"}], later, messages=[message(CHAT, "x")]
-        )
-    record = await store.report(ticket)
-    assert record is not None
-    assert (record.state, record.officer, record.updated_at) == (CaseState.NEW, None, NOW)
-    assert [row["action"] for row in audit_rows(db_path(tmp_path))] == ["report_submitted"]
-    assert await store.undelivered_count() == 0
-
-    await store.update_case(
+    refused = await store.reports.update_case(
         ticket,
         later,
         actor="officer",
         action="review",
         detail={},
+        officer_action=True,
+        expect_state=CaseState.REVIEW,
+        state=CaseState.CLOSED,
+        final=True,
+        officer="Budi",
+        messages=[message(CHAT, "closed")],
+    )
+    assert refused is False
+    with pytest.raises(KeyError):
+        await store.reports.add_evidence(
+            "WBS-2026-0099", [{"kind": "link", "url": "x"}], later, messages=[message(CHAT, "x")]
+        )
+    record = await store.reports.get(ticket)
+    assert record is not None
+    assert (record.state, record.officer, record.updated_at) == (CaseState.NEW, None, NOW)
+    assert [row["action"] for row in audit_rows(db_path(tmp_path))] == ["report_submitted"]
+    assert await store.outbox.undelivered_count() == 0
+
+    assert await store.reports.update_case(
+        ticket,
+        later,
+        actor="officer",
+        action="review",
+        detail={},
+        officer_action=True,
         expect_state=CaseState.NEW,
         state=CaseState.REVIEW,
     )
@@ -701,32 +702,32 @@ async def test_a_refused_case_change_writes_nothing(store: Store, tmp_path: Path
 
 async def test_reports_of_chat_finds_only_that_chats_reports(store: Store) -> None:
     mine = [
-        (await store.submit_report(new_report(CHAT), NOW, YEAR, no_messages))[0],
-        (await store.submit_report(new_report(OTHER), NOW, YEAR, no_messages))[0],
-        (await store.submit_report(new_report(CHAT), NOW, YEAR, no_messages))[0],
-        (await store.submit_report(new_report("whatsapp:987654321"), NOW, YEAR, no_messages))[0],
+        (await store.reports.submit(new_report(CHAT), NOW, YEAR, no_messages))[0],
+        (await store.reports.submit(new_report(OTHER), NOW, YEAR, no_messages))[0],
+        (await store.reports.submit(new_report(CHAT), NOW, YEAR, no_messages))[0],
+        (await store.reports.submit(new_report("whatsapp:987654321"), NOW, YEAR, no_messages))[0],
     ]
-    assert [r.ticket for r in await store.reports_of_chat(CHAT)] == [mine[0], mine[2]]
-    assert [r.ticket for r in await store.reports_of_chat(OTHER)] == [mine[1]]
-    assert [r.ticket for r in await store.reports_of_chat("whatsapp:987654321")] == [mine[3]]
-    assert await store.reports_of_chat("telegram:98765432") == []
+    assert [r.ticket for r in await store.reports.of_chat(CHAT)] == [mine[0], mine[2]]
+    assert [r.ticket for r in await store.reports.of_chat(OTHER)] == [mine[1]]
+    assert [r.ticket for r in await store.reports.of_chat("whatsapp:987654321")] == [mine[3]]
+    assert await store.reports.of_chat("telegram:98765432") == []
 
 
 async def test_report_by_number_prefers_the_newest_year(store: Store) -> None:
     for _ in range(7):
-        await store.submit_report(new_report(), NOW, 2025, no_messages)
+        await store.reports.submit(new_report(), NOW, 2025, no_messages)
     for _ in range(3):
-        await store.submit_report(new_report(), NOW, 2026, no_messages)
-    found = await store.report_by_number(7)
+        await store.reports.submit(new_report(), NOW, 2026, no_messages)
+    found = await store.reports.by_number(7)
     assert found is not None and found.ticket == "WBS-2025-0007"
     for _ in range(5):
-        await store.submit_report(new_report(), NOW, 2026, no_messages)
-    found = await store.report_by_number(7)
+        await store.reports.submit(new_report(), NOW, 2026, no_messages)
+    found = await store.reports.by_number(7)
     assert found is not None and found.ticket == "WBS-2026-0007"
-    found = await store.report_by_number(1)
+    found = await store.reports.by_number(1)
     assert found is not None and found.ticket == "WBS-2026-0001"
-    assert await store.report_by_number(9) is None
-    assert await store.report_by_number(0) is None
+    assert await store.reports.by_number(9) is None
+    assert await store.reports.by_number(0) is None
 
 
 # -- 4. confidentiality at rest -------------------------------------------------------------
@@ -796,11 +797,11 @@ def leaks(folder: Path, skip: Path) -> dict[str, list[str]]:
 async def test_a_copy_of_the_data_folder_reveals_nothing(store: Store, tmp_path: Path) -> None:
     folder = db_path(tmp_path).parent
     blob = store.blobs.put(PHOTO)
-    await store.set_language(REPORTER, Lang.ID)
-    await store.save_session(
+    await store.sessions.set_language(REPORTER, Lang.ID)
+    await store.sessions.save(
         REPORTER, NOW, draft={"nama": NAME, "telepon": PHONE, "kronologi": CHRONOLOGY}
     )
-    await store.save_session(
+    await store.sessions.save(
         DRAFTER,
         NOW,
         draft={"kronologi": DRAFT_TEXT, "email": EMAIL},
@@ -816,7 +817,7 @@ async def test_a_copy_of_the_data_folder_reveals_nothing(store: Store, tmp_path:
             {"kind": "photo", "blob": blob.name, "sha256": blob.sha256, "size": blob.size},
         ],
     )
-    ticket, _ = await store.submit_report(
+    ticket, _ = await store.reports.submit(
         report,
         NOW,
         YEAR,
@@ -825,11 +826,11 @@ async def test_a_copy_of_the_data_folder_reveals_nothing(store: Store, tmp_path:
             Outgoing(GROUP, {"text": f"Laporan {t}: {CHRONOLOGY}", "reporter": NAME}, "alert", t),
         ],
     )
-    await store.enqueue([message(REPORTER, f"{OUTBOX_TEXT} lagi")], NOW)
-    claimed = await store.claim_due(NOW)
-    await store.mark_sent(claimed[0].id, NOW, "4242")
-    await store.mark_retry(claimed[1].id, NOW + timedelta(minutes=1), "timed out")
-    await store.release([m.id for m in claimed[2:]])
+    await store.outbox.enqueue([message(REPORTER, f"{OUTBOX_TEXT} lagi")], NOW)
+    claimed = await store.outbox.claim_due(NOW)
+    await store.outbox.mark_sent_many([(claimed[0].id, "4242")], NOW)
+    await store.outbox.mark_retry(claimed[1].id, NOW + timedelta(minutes=1), "timed out")
+    await store.outbox.release([m.id for m in claimed[2:]])
 
     # The store is still open, so the latest writes sit in the WAL file.
     database = db_path(tmp_path)
@@ -845,10 +846,13 @@ async def test_a_copy_of_the_data_folder_reveals_nothing(store: Store, tmp_path:
     # And the key still opens all of it.
     reopened = await open_store(tmp_path)
     try:
-        record = await reopened.report(ticket)
+        record = await reopened.reports.get(ticket)
         assert record is not None and record.content["kronologi"] == CHRONOLOGY
         assert record.evidence[0]["url"] == LINK
-        assert (await reopened.session(DRAFTER)).draft == {"kronologi": DRAFT_TEXT, "email": EMAIL}
+        assert (await reopened.sessions.get(DRAFTER)).draft == {
+            "kronologi": DRAFT_TEXT,
+            "email": EMAIL,
+        }
         assert reopened.blobs.get(blob.name) == PHOTO
     finally:
         await reopened.close()
@@ -887,10 +891,10 @@ async def test_evidence_files_are_sealed(store: Store, tmp_path: Path) -> None:
 
 
 async def test_claim_due_returns_the_oldest_first(store: Store) -> None:
-    ids = await store.enqueue([message(CHAT, "a1"), message(OTHER, "b1")], NOW)
-    ids += await store.save_session(GROUP, NOW, draft=None, outbox=[message(GROUP, "g1")])
-    ids += await store.enqueue([message(CHAT, "a2")], NOW)
-    claimed = await store.claim_due(NOW)
+    ids = await store.outbox.enqueue([message(CHAT, "a1"), message(OTHER, "b1")], NOW)
+    ids += await store.sessions.save(GROUP, NOW, draft=None, outbox=[message(GROUP, "g1")])
+    ids += await store.outbox.enqueue([message(CHAT, "a2")], NOW)
+    claimed = await store.outbox.claim_due(NOW)
     assert [m.id for m in claimed] == ids
     assert [(m.address, m.payload["text"]) for m in claimed] == [
         (CHAT, "a1"),
@@ -903,151 +907,151 @@ async def test_claim_due_returns_the_oldest_first(store: Store) -> None:
 
 
 async def test_claim_due_honours_the_limit_in_order(store: Store) -> None:
-    ids = await store.enqueue([message(CHAT, str(n)) for n in range(5)], NOW)
-    assert [m.id for m in await store.claim_due(NOW, limit=2)] == ids[:2]
+    ids = await store.outbox.enqueue([message(CHAT, str(n)) for n in range(5)], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, limit=2)] == ids[:2]
     # The first two are claimed, so the chat waits for them: nothing newer goes out of order.
-    assert await store.claim_due(NOW, limit=2) == []
-    await store.mark_sent(ids[0], NOW, "1")
-    await store.mark_sent(ids[1], NOW, "2")
-    assert [m.id for m in await store.claim_due(NOW, limit=2)] == ids[2:4]
+    assert await store.outbox.claim_due(NOW, limit=2) == []
+    await store.outbox.mark_sent_many([(ids[0], "1")], NOW)
+    await store.outbox.mark_sent_many([(ids[1], "2")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, limit=2)] == ids[2:4]
 
 
 async def test_a_claimed_message_waits_for_its_lease(store: Store) -> None:
-    [first] = await store.enqueue([message(CHAT, "hello")], NOW)
-    assert [m.id for m in await store.claim_due(NOW, lease_seconds=60)] == [first]
-    assert await store.claim_due(NOW) == []
-    assert await store.claim_due(NOW + timedelta(seconds=59)) == []
+    [first] = await store.outbox.enqueue([message(CHAT, "hello")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, lease_seconds=60)] == [first]
+    assert await store.outbox.claim_due(NOW) == []
+    assert await store.outbox.claim_due(NOW + timedelta(seconds=59)) == []
     # A newer message to the same chat waits behind the claimed one ...
-    [second] = await store.enqueue([message(CHAT, "later")], NOW)
-    [third] = await store.enqueue([message(OTHER, "other chat")], NOW)
-    assert [m.id for m in await store.claim_due(NOW + timedelta(seconds=30))] == [third]
+    [second] = await store.outbox.enqueue([message(CHAT, "later")], NOW)
+    [third] = await store.outbox.enqueue([message(OTHER, "other chat")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW + timedelta(seconds=30))] == [third]
     # ... until the lease runs out (the sender died): then both come back, in order.
-    again = await store.claim_due(NOW + timedelta(seconds=61))
+    again = await store.outbox.claim_due(NOW + timedelta(seconds=61))
     assert [m.id for m in again] == [first, second]
     assert again[0].attempts == 0
 
 
 async def test_a_retry_blocks_its_chat_but_not_the_others(store: Store) -> None:
-    [a1] = await store.enqueue([message(CHAT, "a1")], NOW)
-    [b1] = await store.enqueue([message(OTHER, "b1")], NOW)
-    [claimed_a, claimed_b] = await store.claim_due(NOW)
+    [a1] = await store.outbox.enqueue([message(CHAT, "a1")], NOW)
+    [b1] = await store.outbox.enqueue([message(OTHER, "b1")], NOW)
+    [claimed_a, claimed_b] = await store.outbox.claim_due(NOW)
     assert (claimed_a.id, claimed_b.id) == (a1, b1)
-    await store.mark_retry(a1, NOW + timedelta(minutes=5), "429 Too Many Requests " * 20)
-    await store.mark_sent(b1, NOW, "77")
-    a2, a3, b2 = await store.enqueue(
+    await store.outbox.mark_retry(a1, NOW + timedelta(minutes=5), "429 Too Many Requests " * 20)
+    await store.outbox.mark_sent_many([(b1, "77")], NOW)
+    a2, a3, b2 = await store.outbox.enqueue(
         [message(CHAT, "a2"), message(CHAT, "a3"), message(OTHER, "b2")], NOW
     )
 
     soon = NOW + timedelta(minutes=1)
-    assert [m.id for m in await store.claim_due(soon, lease_seconds=60)] == [b2]
-    assert [m.id for m in await store.claim_due(soon, addresses=[CHAT])] == []
-    assert await store.undelivered_count() == 4  # a1, a2, a3, b2
+    assert [m.id for m in await store.outbox.claim_due(soon, lease_seconds=60)] == [b2]
+    assert [m.id for m in await store.outbox.claim_due(soon, addresses=[CHAT])] == []
+    assert await store.outbox.undelivered_count() == 4  # a1, a2, a3, b2
 
     due = NOW + timedelta(minutes=5)
-    retried = await store.claim_due(due)
+    retried = await store.outbox.claim_due(due)
     assert [m.id for m in retried] == [a1, a2, a3, b2]  # b2's lease from `soon` ran out
     assert retried[0].attempts == 1
 
 
 async def test_a_blocked_chat_does_not_starve_the_others(store: Store) -> None:
     """However many messages wait behind one chat's retry, other chats still get theirs."""
-    [first] = await store.enqueue([message(GROUP, "g0")], NOW)
-    await store.claim_due(NOW)
-    await store.mark_retry(first, NOW + timedelta(hours=1), "retry later")
-    await store.enqueue([message(GROUP, f"g{n}") for n in range(1, 30)], NOW)
-    [mine] = await store.enqueue([message(CHAT, "your ticket number")], NOW)
-    assert [m.id for m in await store.claim_due(NOW, limit=2)] == [mine]
+    [first] = await store.outbox.enqueue([message(GROUP, "g0")], NOW)
+    await store.outbox.claim_due(NOW)
+    await store.outbox.mark_retry(first, NOW + timedelta(hours=1), "retry later")
+    await store.outbox.enqueue([message(GROUP, f"g{n}") for n in range(1, 30)], NOW)
+    [mine] = await store.outbox.enqueue([message(CHAT, "your ticket number")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, limit=2)] == [mine]
 
 
 async def test_addresses_finds_a_chat_behind_a_long_queue(store: Store) -> None:
     """A handler's immediate delivery reaches its chat even with a backlog for others."""
-    await store.enqueue([message(GROUP, f"g{n}") for n in range(30)], NOW)
-    [mine] = await store.enqueue([message(CHAT, "reply")], NOW)
-    assert [m.id for m in await store.claim_due(NOW, limit=2, addresses=[CHAT])] == [mine]
+    await store.outbox.enqueue([message(GROUP, f"g{n}") for n in range(30)], NOW)
+    [mine] = await store.outbox.enqueue([message(CHAT, "reply")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, limit=2, addresses=[CHAT])] == [mine]
 
 
 async def test_addresses_restricts_the_claim(store: Store) -> None:
-    a1, b1, g1, a2 = await store.enqueue(
+    a1, b1, g1, a2 = await store.outbox.enqueue(
         [message(CHAT, "a1"), message(OTHER, "b1"), message(GROUP, "g1"), message(CHAT, "a2")],
         NOW,
     )
-    assert await store.claim_due(NOW, addresses=[]) == []
-    assert await store.claim_due(NOW, addresses=["telegram:404"]) == []
-    assert [m.id for m in await store.claim_due(NOW, addresses=[CHAT])] == [a1, a2]
-    assert [m.id for m in await store.claim_due(NOW, addresses=[OTHER, GROUP])] == [b1, g1]
-    assert await store.claim_due(NOW) == []
+    assert await store.outbox.claim_due(NOW, addresses=[]) == []
+    assert await store.outbox.claim_due(NOW, addresses=["telegram:404"]) == []
+    assert [m.id for m in await store.outbox.claim_due(NOW, addresses=[CHAT])] == [a1, a2]
+    assert [m.id for m in await store.outbox.claim_due(NOW, addresses=[OTHER, GROUP])] == [b1, g1]
+    assert await store.outbox.claim_due(NOW) == []
 
 
 async def test_mark_sent_records_the_delivered_id(store: Store, reader: sqlite3.Connection) -> None:
-    [a1, a2] = await store.enqueue([message(CHAT, "a1"), message(CHAT, "a2")], NOW)
-    await store.claim_due(NOW)
+    [a1, a2] = await store.outbox.enqueue([message(CHAT, "a1"), message(CHAT, "a2")], NOW)
+    await store.outbox.claim_due(NOW)
     sent_at = NOW + timedelta(seconds=2)
-    await store.mark_sent(a1, sent_at, "5551")
-    assert await store.undelivered_count() == 1
+    await store.outbox.mark_sent_many([(a1, "5551")], sent_at)
+    assert await store.outbox.undelivered_count() == 1
     row = outbox_row(reader, a1)
     assert row["delivered_id"] == "5551"
     assert datetime.fromisoformat(row["sent_at"]) == sent_at
     assert row["claimed_until"] is None
     assert row["attempts"] == 1
-    await store.mark_sent(a2, sent_at, None)
+    await store.outbox.mark_sent_many([(a2, None)], sent_at)
     assert outbox_row(reader, a2)["delivered_id"] is None
-    assert await store.undelivered_count() == 0
-    assert await store.claim_due(NOW + timedelta(hours=1)) == []
+    assert await store.outbox.undelivered_count() == 0
+    assert await store.outbox.claim_due(NOW + timedelta(hours=1)) == []
 
 
 async def test_mark_failed_removes_it_and_unblocks_the_chat(
     store: Store, reader: sqlite3.Connection
 ) -> None:
-    a1, a2 = await store.enqueue([message(CHAT, "a1"), message(CHAT, "a2")], NOW)
-    [claimed] = await store.claim_due(NOW, limit=1)
+    a1, a2 = await store.outbox.enqueue([message(CHAT, "a1"), message(CHAT, "a2")], NOW)
+    [claimed] = await store.outbox.claim_due(NOW, limit=1)
     assert claimed.id == a1
-    await store.mark_failed(a1, NOW, "Forbidden: bot was blocked by the user")
-    assert await store.undelivered_count() == 1
+    await store.outbox.mark_failed(a1, NOW, "Forbidden: bot was blocked by the user")
+    assert await store.outbox.undelivered_count() == 1
     row = outbox_row(reader, a1)
     assert row["failed_at"] is not None and row["sent_at"] is None
     assert row["last_error"] == "Forbidden: bot was blocked by the user"
-    assert [m.id for m in await store.claim_due(NOW)] == [a2]
+    assert [m.id for m in await store.outbox.claim_due(NOW)] == [a2]
 
 
 async def test_release_gives_claims_back(store: Store) -> None:
-    a1, a2, a3 = await store.enqueue(
+    a1, a2, a3 = await store.outbox.enqueue(
         [message(CHAT, "a1"), message(CHAT, "a2"), message(CHAT, "a3")], NOW
     )
-    assert [m.id for m in await store.claim_due(NOW)] == [a1, a2, a3]
-    await store.mark_retry(a1, NOW + timedelta(seconds=30), "flood wait")
-    await store.release([a2, a3])
-    assert await store.claim_due(NOW) == []  # still behind a1's retry
-    assert [m.id for m in await store.claim_due(NOW + timedelta(seconds=30))] == [a1, a2, a3]
-    await store.release([])
+    assert [m.id for m in await store.outbox.claim_due(NOW)] == [a1, a2, a3]
+    await store.outbox.mark_retry(a1, NOW + timedelta(seconds=30), "flood wait")
+    await store.outbox.release([a2, a3])
+    assert await store.outbox.claim_due(NOW) == []  # still behind a1's retry
+    assert [m.id for m in await store.outbox.claim_due(NOW + timedelta(seconds=30))] == [a1, a2, a3]
+    await store.outbox.release([])
 
 
 async def test_release_claims_voids_every_lease_at_start_up(tmp_path: Path) -> None:
     store = await open_store(tmp_path)
-    ids = await store.enqueue([message(CHAT, "a1"), message(OTHER, "b1")], NOW)
-    assert [m.id for m in await store.claim_due(NOW, lease_seconds=3600)] == ids
+    ids = await store.outbox.enqueue([message(CHAT, "a1"), message(OTHER, "b1")], NOW)
+    assert [m.id for m in await store.outbox.claim_due(NOW, lease_seconds=3600)] == ids
     await store.close()  # the process dies holding the leases
 
     store = await open_store(tmp_path)
     try:
-        assert await store.claim_due(NOW) == []
-        await store.release_claims()
-        assert [m.id for m in await store.claim_due(NOW)] == ids
+        assert await store.outbox.claim_due(NOW) == []
+        await store.outbox.release_claims()
+        assert [m.id for m in await store.outbox.claim_due(NOW)] == ids
     finally:
         await store.close()
 
 
 async def test_undelivered_count(store: Store) -> None:
-    assert await store.undelivered_count() == 0
-    a1, b1, g1 = await store.enqueue(
+    assert await store.outbox.undelivered_count() == 0
+    a1, b1, g1 = await store.outbox.enqueue(
         [message(CHAT, "a1"), message(OTHER, "b1"), message(GROUP, "g1")], NOW
     )
-    assert await store.undelivered_count() == 3
-    await store.claim_due(NOW)
-    assert await store.undelivered_count() == 3, "claimed is not delivered"
-    await store.mark_sent(a1, NOW, "1")
-    await store.mark_failed(b1, NOW, "gone")
-    await store.mark_retry(g1, NOW + timedelta(minutes=2), "later")
-    assert await store.undelivered_count() == 1
+    assert await store.outbox.undelivered_count() == 3
+    await store.outbox.claim_due(NOW)
+    assert await store.outbox.undelivered_count() == 3, "claimed is not delivered"
+    await store.outbox.mark_sent_many([(a1, "1")], NOW)
+    await store.outbox.mark_failed(b1, NOW, "gone")
+    await store.outbox.mark_retry(g1, NOW + timedelta(minutes=2), "later")
+    assert await store.outbox.undelivered_count() == 1
 
 
 # -- 6. the audit chain ---------------------------------------------------------------------
@@ -1056,7 +1060,7 @@ async def test_undelivered_count(store: Store) -> None:
 async def test_the_audit_chain_links_and_recomputes(store: Store, tmp_path: Path) -> None:
     tickets = []
     for n, address in enumerate([CHAT, OTHER, CHAT, "whatsapp:6281200000000"]):
-        ticket, _ = await store.submit_report(
+        ticket, _ = await store.reports.submit(
             new_report(address), NOW + timedelta(minutes=n), YEAR, no_messages
         )
         tickets.append(ticket)
@@ -1077,7 +1081,7 @@ async def test_a_changed_audit_entry_no_longer_matches_its_hash(
     store: Store, tmp_path: Path
 ) -> None:
     for _ in range(3):
-        await store.submit_report(new_report(), NOW, YEAR, no_messages)
+        await store.reports.submit(new_report(), NOW, YEAR, no_messages)
     rows = audit_rows(db_path(tmp_path))
     forged = dict(rows[1])
     forged["actor"] = "someone else"
@@ -1119,22 +1123,24 @@ async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_nothing_open(
     store: Store, other_writer: sqlite3.Connection
 ) -> None:
     other_writer.execute("BEGIN IMMEDIATE")
-    waiting = asyncio.create_task(store.save_session(CHAT, NOW, draft={"step": 1}))
-    await asyncio.sleep(0.3)
-    waiting.cancel()
-    await asyncio.sleep(0.1)
+    statements: list[str] = []
+    await store.connection._db.set_trace_callback(statements.append)  # the SQL as SQLite runs it
+    waiting = asyncio.create_task(store.sessions.save(CHAT, NOW, draft={"step": 1}))
+    await wait_until(lambda: "BEGIN IMMEDIATE" in statements, what="the write's BEGIN")
+    waiting.cancel()  # while its BEGIN waits for the lock
+    await wait_until(waiting.done, what="the cancelled write")
     other_writer.execute("COMMIT")  # the BEGIN the bot queued now runs after all
     with pytest.raises(asyncio.CancelledError):
         await waiting
 
     # The bot can still write, and so can the other process afterwards.
-    ids = await store.save_session(CHAT, NOW, draft={"step": 2}, outbox=[message(CHAT, "x")])
+    ids = await store.sessions.save(CHAT, NOW, draft={"step": 2}, outbox=[message(CHAT, "x")])
     assert len(ids) == 1
-    ticket, _ = await store.submit_report(new_report(OTHER), NOW, YEAR, no_messages)
+    ticket, _ = await store.reports.submit(new_report(OTHER), NOW, YEAR, no_messages)
     assert ticket == format_ticket(YEAR, 1)
     other_writer.execute("BEGIN IMMEDIATE")
     other_writer.execute("ROLLBACK")
-    assert (await store.session(CHAT)).draft == {"step": 2}
+    assert (await store.sessions.get(CHAT)).draft == {"step": 2}
 
 
 @pytest.mark.slow  # it waits out the store's whole busy timeout
@@ -1145,13 +1151,13 @@ async def test_a_lock_held_too_long_fails_the_write_cleanly(
     other_writer.execute("BEGIN IMMEDIATE")
     try:
         with pytest.raises(sqlite3.OperationalError, match="locked"):
-            await store.submit_report(new_report(), NOW, YEAR, receipt(CHAT))
+            await store.reports.submit(new_report(), NOW, YEAR, receipt(CHAT))
     finally:
         other_writer.execute("ROLLBACK")
-    assert await store.reports() == []
-    ticket, _ = await store.submit_report(new_report(), NOW, YEAR, receipt(CHAT))
+    assert await store.reports.all() == []
+    ticket, _ = await store.reports.submit(new_report(), NOW, YEAR, receipt(CHAT))
     assert ticket == format_ticket(YEAR, 1)
-    assert await store.undelivered_count() == 1
+    assert await store.outbox.undelivered_count() == 1
 
 
 async def test_claiming_a_chats_replies_reads_only_its_undelivered_messages(
@@ -1159,13 +1165,13 @@ async def test_claiming_a_chats_replies_reads_only_its_undelivered_messages(
 ) -> None:
     """However long a chat's history grows, a reply's claim does not walk through it."""
     for step in range(30):
-        await store.save_session(CHAT, NOW, draft={"step": step}, outbox=[message(CHAT, "q")])
-        claimed = await store.claim_due(NOW, addresses=[CHAT])
-        await store.mark_sent_many([(item.id, str(step)) for item in claimed], NOW)
+        await store.sessions.save(CHAT, NOW, draft={"step": step}, outbox=[message(CHAT, "q")])
+        claimed = await store.outbox.claim_due(NOW, addresses=[CHAT])
+        await store.outbox.mark_sent_many([(item.id, str(step)) for item in claimed], NOW)
 
     statements: list[str] = []
-    await store._db.set_trace_callback(statements.append)  # the SQL as SQLite runs it
-    await store.claim_due(NOW, addresses=[CHAT])
+    await store.connection._db.set_trace_callback(statements.append)  # the SQL as SQLite runs it
+    await store.outbox.claim_due(NOW, addresses=[CHAT])
     claim = next(sql for sql in statements if sql.lstrip().startswith("SELECT"))
     plan = " ".join(row[3] for row in reader.execute(f"EXPLAIN QUERY PLAN {claim}"))
     assert "outbox_pending_by_recipient" in plan
@@ -1174,5 +1180,5 @@ async def test_claiming_a_chats_replies_reads_only_its_undelivered_messages(
 async def test_a_read_that_hands_back_its_cursor_is_refused(store: Store) -> None:
     """Refused on the database thread, before the cursor could be freed on the event loop."""
     with pytest.raises(TypeError, match="cursor"):
-        await store._read(lambda db: db.execute("SELECT 1"))
-    assert await store._read(lambda db: db.execute("SELECT 1").fetchone()[0]) == 1
+        await store.connection.read(lambda db: db.execute("SELECT 1"))
+    assert await store.connection.read(lambda db: db.execute("SELECT 1").fetchone()[0]) == 1

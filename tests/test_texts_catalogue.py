@@ -20,6 +20,7 @@ from conversations import (
     followups,
     form,
     officer_texts,
+    sanitizing,
     statistics,
     texts,
     workflow,
@@ -39,6 +40,7 @@ CATALOGUES: tuple[ModuleType, ...] = (
     statistics,
     engine,
     followups,
+    sanitizing,
 )
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.database import Store
+from storage.store import Store
 from tests.conftest import OFFICER_GROUP, Clock, RunningBot, make_settings
+from tests.support import evidence_samples as samples
 from tests.support.fake_telegram import BotMessage, FakeTelegram
 from tests.support.fake_whatsapp import FakeWhatsApp, WaSent, WaUser
 
@@ -26,8 +27,8 @@ CHRONOLOGY = (
     "Pada 12 Maret 2024 Kepala Sub Bidang meminta <b>uang pelicin</b> & 'tanda terima kasih' "
     "sebesar lima juta rupiah agar berkas mutasi saya diproses."
 )
-PHOTO = b"\xff\xd8\xff\xe0" + b"foto-bukti-wa-" * 200
-PDF = b"%PDF-1.4 kuitansi-wa " * 50
+PHOTO = samples.phone_jpeg()  # with GPS, camera serial and thumbnail
+PDF = samples.pdf_with_metadata()  # with an author, XMP, a script and an attachment
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import evidence_samples as samples
 from tests.test_whatsapp_harness import (
     PDF,
     PHOTO,
@@ -20,6 +21,7 @@ from tests.test_whatsapp_harness import (
     file_violation_on_whatsapp,
     whatsapp_bot,
 )
+from tests.waiting import undelivered, wait_until
 
 WA_ID = "6281234567890"
 
@@ -47,9 +49,13 @@ async def test_identified_violation_reaches_the_group_without_the_number(
     for secret in ("Maria", "Kolo", WA_ID, "81234567890", "maria.kolo"):
         assert secret.casefold() not in alert.text.casefold(), secret
     photo = await bot.group_expect(ticket)
-    assert photo.kind == "photo" and photo.file == PHOTO
+    # Officers get the clean copies only.
+    assert photo.kind == "photo" and photo.file is not None and photo.file != PHOTO
+    assert samples.CAMERA_SERIAL.encode() not in photo.file
     document = await bot.group_expect(ticket)
-    assert document.kind == "document" and document.file == PDF
+    assert document.kind == "document" and document.file is not None and document.file != PDF
+    assert samples.PDF_AUTHOR.encode() not in samples.pdf_expanded(document.file)
+    assert "metadata dihapus" in alert.text
 
     # Media were fetched through the Graph API: the URL look-up, then the download.
     paths = [path for method, path in bot.wa.requests if method == "GET"]
@@ -59,7 +65,7 @@ async def test_identified_violation_reaches_the_group_without_the_number(
     # The copy of the database and the evidence folder reveal neither number nor text, and
     # no WhatsApp message id (they carry the number).
     await bot.idle()
-    await asyncio.sleep(0.1)
+    await wait_until(lambda: undelivered(data_dir / "wbs.sqlite3") == 0, what="all delivered")
     raw = b"".join(p.read_bytes() for p in data_dir.glob("wbs.sqlite3*"))
     raw += b"".join(p.read_bytes() for p in (data_dir / "evidence").iterdir())
     for secret in (WA_ID, "+6281234567890", "Maria Kolo", "maria.kolo", "uang pelicin"):
@@ -183,11 +189,12 @@ async def test_officer_question_and_quoted_answer(bot: WaBot, reporter: WaReport
 
     # More evidence for the sent report (/bukti): a document, passed on to the group.
     await reporter.answer(f"bukti {ticket}", then="Kirim foto, video, dokumen")
-    await reporter.send_document(b"%PDF-1.4 transfer", "transfer.pdf")
+    await reporter.send_document(samples.pdf_with_metadata(), "transfer.pdf")
     await reporter.expect("diterima dan diteruskan")
     assert ticket in (await bot.group_expect("menambah bukti")).text
     forwarded = await bot.group_expect(ticket)
-    assert forwarded.kind == "document" and forwarded.file == b"%PDF-1.4 transfer"
+    assert forwarded.kind == "document" and forwarded.file is not None
+    assert samples.PDF_AUTHOR.encode() not in samples.pdf_expanded(forwarded.file)
     await reporter.choose("Selesai", then="sudah lengkap kami terima")
 
 

@@ -13,6 +13,7 @@ from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_whatsapp import FakeWhatsApp
 from tests.test_process_kill import start_bot, write_config
 from tests.test_whatsapp_harness import WaReporter
+from tests.waiting import wait_until
 
 WA_ID = "6281234567890"
 
@@ -24,17 +25,13 @@ def free_port() -> int:
 
 
 async def until_listening(wa: FakeWhatsApp, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
+    async def answers() -> bool:
         try:
-            if (await wa.verify(wa.verify_token, "ping"))[0] == 200:
-                return
+            return (await wa.verify(wa.verify_token, "ping"))[0] == 200
         except aiohttp.ClientError:
-            pass
-        if loop.time() > deadline:
-            raise TimeoutError("the webhook never answered")
-        await asyncio.sleep(0.2)
+            return False
+
+    await wait_until(answers, timeout=timeout, what="the webhook answering", poll=0.1)
 
 
 async def test_run_serves_the_webhook_and_stops_cleanly(fake: FakeTelegram, tmp_path: Path) -> None:

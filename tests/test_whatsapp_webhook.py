@@ -170,4 +170,4 @@ async def test_a_stored_message_survives_a_stop_before_processing(
     await bot.idle()
     assert inbox_rows(data_dir) == 2
     bot.clock.advance(days=15)
-    assert await bot.store.whatsapp_prune(bot.clock() - timedelta(days=14)) == 2
+    assert await bot.store.whatsapp.prune(bot.clock() - timedelta(days=14)) == 2

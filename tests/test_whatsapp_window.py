@@ -3,9 +3,10 @@ once, and the queued texts follow as soon as the reporter writes, in order."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from tests.test_whatsapp_harness import (
     file_violation_on_whatsapp,
     whatsapp_bot,
 )
+from tests.waiting import wait_until
 
 WA_ID = "6281234567890"
 
@@ -39,6 +41,19 @@ def waiting_rows(data_dir: Path) -> list[str]:
             "SELECT last_error FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
         ).fetchall()
     return [row[0] or "" for row in rows]
+
+
+def waits_past(data_dir: Path, now: datetime) -> bool:
+    """The one queued message was looked at by now and waits for the window past `now`."""
+    with sqlite3.connect(data_dir / "wbs.sqlite3") as connection:
+        rows = connection.execute(
+            "SELECT due_at, last_error FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
+        ).fetchall()
+    return (
+        len(rows) == 1
+        and "24-hour window" in (rows[0][1] or "")
+        and datetime.fromisoformat(rows[0][0]) > now
+    )
 
 
 async def ask(bot: WaBot, ticket: str, question: str) -> None:
@@ -160,7 +175,7 @@ async def test_without_a_template_the_message_waits_for_the_reporter(data_dir: P
 
 
 async def test_a_question_waits_for_the_reporter_however_long_it_takes(
-    bot: WaBot, reporter: WaReporter
+    bot: WaBot, reporter: WaReporter, data_dir: Path
 ) -> None:
     """Waiting for the reporter is not a failure: no give-up after the outbox's week."""
     ticket = await file_violation_on_whatsapp(reporter)
@@ -168,9 +183,28 @@ async def test_a_question_waits_for_the_reporter_however_long_it_takes(
     bot.clock.advance(hours=25)
     await ask(bot, ticket, "Kapan tepatnya uang diminta?")
     await reporter.expect(f"template:{TEMPLATE}:id")
-    for _ in range(3):  # ten days pass, the outbox job looks now and then
+    for _ in range(3):  # ten days pass, the outbox looks now and then: the question waits on
+        await wait_until(lambda: waits_past(data_dir, bot.clock()), what="the question waiting")
         bot.clock.advance(days=10 / 3)
-        await bot.services.dispatcher.deliver()
+        await bot.services.dispatcher.deliver()  # (or the outbox job's round, whichever first)
+    await wait_until(lambda: waits_past(data_dir, bot.clock()), what="the question waiting")
     await reporter.send("Maaf baru sempat buka WhatsApp.")
+    question = await reporter.expect("Pertanyaan dari petugas WBS")
+    assert "Kapan tepatnya" in question.text
+
+
+async def test_a_reporter_who_writes_while_the_template_is_on_its_way_gets_the_question_at_once(
+    bot: WaBot, reporter: WaReporter
+) -> None:
+    """The sender judged the window closed before they wrote; it must not make them wait a day."""
+    ticket = await file_violation_on_whatsapp(reporter)
+    await bot.group_expect(f"Laporan baru {ticket}")
+    bot.clock.advance(hours=25)
+    bot.wa.answers_wait = asyncio.Event()  # the Graph API is slow to answer
+    await ask(bot, ticket, "Kapan tepatnya uang diminta?")
+    await reporter.expect(f"template:{TEMPLATE}:id")  # on the phone; the bot awaits the answer
+    await reporter.send("Halo, ada apa?")
+    await bot.idle()
+    bot.wa.answers_wait.set()
     question = await reporter.expect("Pertanyaan dari petugas WBS")
     assert "Kapan tepatnya" in question.text

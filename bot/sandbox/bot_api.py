@@ -171,23 +171,9 @@ class BotApiServer(LoopbackServer):
 
     # ------------------------------------------------------------------ people and chats
 
-    def user(
-        self,
-        user_id: int,
-        first_name: str,
-        *,
-        username: str | None = None,
-        language_code: str = "id",
-        last_name: str | None = None,
-    ) -> Person:
-        """Create (or update and return) the person with this id."""
-        return self.chats.user(
-            user_id,
-            first_name,
-            username=username,
-            language_code=language_code,
-            last_name=last_name,
-        )
+    def user(self, user_id: int, first_name: str, **details: Any) -> Person:
+        """Create (or update and return) the person with this id; details: `Chats.user`'s."""
+        return self.chats.user(user_id, first_name, **details)
 
     def group(self, chat_id: int, title: str, *, members: Iterable[Person | int] = ()) -> Group:
         """Create (or return) a supergroup the bot is in; ``members`` join it."""

@@ -28,8 +28,8 @@ from bot.whatsapp.inbound import (
     shared_phones,
     text_of,
 )
+from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.render import OWN_NUMBER_DATA
-from bot.whatsapp.sender import delivered_key
 from conversations import texts
 from conversations.addresses import Address
 from conversations.reporter_commands import ReporterCommand, read_typed_command
@@ -47,7 +47,6 @@ from conversations.reporter_input import (
     SentFile,
 )
 from conversations.reporting import ReportingService
-from storage.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ class WhatsAppReporterChats:
     def __init__(
         self,
         wa: WhatsApp,
-        store: Store,
+        store: WhatsAppStorage,
         reporting: ReportingService,
         dispatcher: Dispatcher,
         clock: Callable[[], datetime],
@@ -82,8 +81,9 @@ class WhatsAppReporterChats:
         chat = Address(address)
         now = self.clock()
         written = sent_at(message)
+        self.dispatcher.wake(chat)  # before the store hears of it: see Dispatcher.wake
         # The window runs from when they wrote (never later than now, whatever the clocks say).
-        waiting = await self.store.whatsapp_inbound(
+        waiting = await self.store.whatsapp.inbound(
             chat, min(written, now) if written else now, now
         )
         content = self.translate(chat, message, waiting)
@@ -114,7 +114,7 @@ class WhatsAppReporterChats:
             if command is not None:
                 return Command(*command)
             quoted = quoted_id(message)
-            replied = Replied(delivered_key(self.store, quoted)) if quoted is not None else None
+            replied = Replied(self.store.whatsapp.sent_key(quoted)) if quoted is not None else None
             return Said(text, replied, after_wait=bool(waiting))
         choice = choice_of(message)
         if choice is not None:

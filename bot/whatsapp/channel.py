@@ -22,6 +22,7 @@ from bot.settings import WhatsAppSection
 from bot.whatsapp import CHANNEL
 from bot.whatsapp.adapter import WhatsAppReporterChats
 from bot.whatsapp.inbound import Webhook
+from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.sender import (
     RE_ENGAGEMENT,
     WhatsAppSender,
@@ -31,7 +32,6 @@ from bot.whatsapp.sender import (
 from bot.whatsapp.webhook import Inbox, WebhookServer
 from conversations.addresses import Address
 from conversations.reporting import ReportingService
-from storage.database import Store
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class WhatsAppChannel:
         self.sender: WhatsAppSender | None = None
         self.server: WebhookServer | None = None
         self.inbox: Inbox | None = None
-        self.store: Store | None = None
+        self.store: WhatsAppStorage | None = None
         self.dispatcher: Dispatcher | None = None
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -103,7 +103,7 @@ class WhatsAppChannel:
         return f"http://{self.host}:{self.port}{self.settings.webhook_path}"
 
     async def start(
-        self, store: Store, reporting: ReportingService, dispatcher: Dispatcher
+        self, store: WhatsAppStorage, reporting: ReportingService, dispatcher: Dispatcher
     ) -> WhatsAppSender:
         section = self.settings
         self.store, self.dispatcher = store, dispatcher
@@ -167,7 +167,7 @@ class WhatsAppChannel:
             (item.message_id, Address.of(CHANNEL, item.sender), item.message)
             for item in hook.received
         ]
-        fresh = await self.store.whatsapp_accept(items, now) if items else []
+        fresh = await self.store.whatsapp.accept(items, now) if items else []
         await self._statuses(hook, now)
         self.inbox.schedule(fresh)
 
@@ -193,7 +193,7 @@ class WhatsAppChannel:
                 await self.inbox.sweep()
                 now = self.clock()
                 if pruned_at is None or now - pruned_at >= PRUNE_EVERY:
-                    await self.store.whatsapp_prune(now - KEEP_SEEN_IDS)
+                    await self.store.whatsapp.prune(now - KEEP_SEEN_IDS)
                     pruned_at = now
             except Exception as exc:
                 log_failure(log, "the WhatsApp inbox sweep", exc)

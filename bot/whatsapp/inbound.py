@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-MEDIA_KINDS = {"image": "photo", "video": "video", "document": "document"}
+MEDIA_KINDS = {
+    "image": "photo",
+    "video": "video",
+    "document": "document",
+    "audio": "audio",  # voice notes too (audio.voice = true)
+    "sticker": "sticker",
+}
 
 
 class Malformed(ValueError):

@@ -4,7 +4,7 @@ WhatsApp delivers free-form messages only within 24 hours of the person's last m
 outbox row of a message due outside that window is not lost and not sent free-form: the
 approved follow-up template (`whatsapp.followup_template`) goes out once, asking the reporter
 to open the chat, and the message waits in the outbox ("waiting for the 24-hour window")
-until the reporter writes; then `Store.whatsapp_inbound` makes it due again and it is
+until the reporter writes; then `store.whatsapp.inbound` makes it due again and it is
 delivered before the answer to what they wrote. The dispatcher keeps each chat's order: the
 waiting message holds back the ones queued after it.
 """
@@ -25,9 +25,10 @@ from pywa_async.types.templates import TemplateLanguage
 
 from bot.dispatcher import RetryLater, Undeliverable, WaitingForRecipient
 from bot.whatsapp import CHANNEL
+from bot.whatsapp.ports import WhatsAppStorage
 from bot.whatsapp.render import WaMessage, render
 from conversations.addresses import Address
-from storage.database import Outgoing, QueuedMessage, Store
+from conversations.ports import Outgoing, QueuedMessage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,12 +53,6 @@ GONE = frozenset(
         100,  # invalid parameter
     }
 )
-
-
-def delivered_key(store: Store, message_id: str) -> str:
-    """What the outbox keeps of a WhatsApp message id: a keyed hash, since the id itself
-    carries the recipient's number. A quoted reply's `context.id` is looked up the same way."""
-    return "wa:" + store.vault.lookup_hash("whatsapp-sent:" + message_id).hex()[:40]
 
 
 def template_language(code: str) -> TemplateLanguage | None:
@@ -106,7 +101,7 @@ class WhatsAppSender:
     def __init__(
         self,
         wa: WhatsApp,
-        store: Store,
+        store: WhatsAppStorage,
         *,
         template: str,
         template_language: str,
@@ -124,7 +119,7 @@ class WhatsAppSender:
     async def send(self, chat_id: str, message: QueuedMessage) -> str | None:
         address = Address.of(CHANNEL, chat_id)
         now = self.clock()
-        last_inbound, template_at = await self.store.whatsapp_window(address)
+        last_inbound, template_at = await self.store.whatsapp.window(address)
         if last_inbound is None or now >= last_inbound + WINDOW - WINDOW_MARGIN:
             await self._outside_window(chat_id, address, last_inbound, template_at, now)
         if message.payload.get("file") is not None:
@@ -132,7 +127,7 @@ class WhatsAppSender:
         first: str | None = None
         for part in render(message.payload, lang=str(message.payload.get("lang") or "id")):
             sent = await self._call(address, self._send_part(chat_id, part))
-            key = delivered_key(self.store, sent)
+            key = self.store.whatsapp.sent_key(sent)
             self._remember(key, now, address, message)
             first = first or key
         return first
@@ -148,13 +143,13 @@ class WhatsAppSender:
         """WhatsApp reports a sent message failed for the 24-hour window: the window is
         closed, and the message is queued again (it goes through the template way)."""
         now = self.clock()
-        await self.store.whatsapp_window_closed(address, now - WINDOW)
-        found = self._recent.pop(delivered_key(self.store, message_id), None)
+        await self.store.whatsapp.window_closed(address, now - WINDOW)
+        found = self._recent.pop(self.store.whatsapp.sent_key(message_id), None)
         if found is None or found[1] != address:
             return False
         message = found[2]
         again = Outgoing(address, message.payload, message.kind, message.ticket)
-        await self.store.enqueue([again], now)
+        await self.store.outbox.enqueue([again], now)
         return True
 
     async def _outside_window(
@@ -173,7 +168,7 @@ class WhatsAppSender:
         if (
             template_at is None
             or (last_inbound is not None and template_at < last_inbound)
-            or await self.store.whatsapp_queued_after(address, template_at)
+            or await self.store.whatsapp.queued_after(address, template_at)
         ):
             language = template_language(self.template_language)
             if language is None:
@@ -183,7 +178,7 @@ class WhatsAppSender:
                 self.wa.send_template(to=chat_id, name=self.template, language=language),
                 template=True,
             )
-            await self.store.whatsapp_template_sent(address, now)
+            await self.store.whatsapp.template_sent(address, now)
             log.info("WhatsApp follow-up template sent; the message waits for the reporter")
         raise WaitingForRecipient(WAITING, _seconds(WAIT_RECHECK))
 
@@ -223,7 +218,7 @@ class WhatsAppSender:
             what = f"WhatsApp error {exc.code}" + (" (template)" if template else "")
             if exc.code == RE_ENGAGEMENT and not template:
                 # Our clock and WhatsApp's disagree: the window is closed; go the template way.
-                await self.store.whatsapp_window_closed(address, self.clock() - WINDOW)
+                await self.store.whatsapp.window_closed(address, self.clock() - WINDOW)
                 raise RetryLater(what + ": outside the 24-hour window", 1.0) from None
             if exc.code == PAIR_RATE_LIMIT:
                 raise RetryLater(what + ": too fast for this chat", 6.0) from None

@@ -25,7 +25,7 @@ from pywa import utils as wa_utils
 from bot.errors import log_failure
 from bot.per_key import PerKey
 from bot.whatsapp.inbound import Malformed, Webhook, parse_webhook
-from storage.database import Store
+from bot.whatsapp.ports import WhatsAppStorage
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Inbox:
 
     def __init__(
         self,
-        store: Store,
+        store: WhatsAppStorage,
         handle: Handle,
         deliver: Callable[[list[str]], Awaitable[None]],
         give_up: Callable[[str], Awaitable[None]],
@@ -159,7 +159,7 @@ class Inbox:
         """Chats whose oldest unprocessed message is due (after a failure, or a restart)."""
         now = self.clock()
         first: dict[str, datetime] = {}
-        for row in await self.store.whatsapp_pending():
+        for row in await self.store.whatsapp.pending():
             first.setdefault(row["address"], row["due_at"])
         self.schedule([address for address, due in first.items() if due <= now])
 
@@ -171,7 +171,7 @@ class Inbox:
             log_failure(log, "the WhatsApp inbox", exc)
 
     async def _drain(self, address: str) -> None:
-        for row in await self.store.whatsapp_pending(address=address):
+        for row in await self.store.whatsapp.pending(address=address):
             if self._closing or row["due_at"] > self.clock():
                 return  # the rest of this chat waits behind it, in order
             try:
@@ -180,15 +180,15 @@ class Inbox:
                 attempts = row["attempts"] + 1
                 log_failure(log, f"a WhatsApp message (attempt {attempts})", exc)
                 if attempts < MAX_ATTEMPTS:
-                    await self.store.whatsapp_retry(row["id"], self.clock() + retry_delay(attempts))
+                    await self.store.whatsapp.retry(row["id"], self.clock() + retry_delay(attempts))
                     return
-                await self.store.whatsapp_processed(row["id"], self.clock())
+                await self.store.whatsapp.processed(row["id"], self.clock())
                 with contextlib.suppress(Exception):
                     await self.give_up(address)
                 continue
             # Processed is recorded before any sending: a stop during a slow send must not
             # make the next start process this message a second time.
-            await asyncio.shield(self.store.whatsapp_processed(row["id"], self.clock()))
+            await asyncio.shield(self.store.whatsapp.processed(row["id"], self.clock()))
             await self.deliver(addresses)
 
     async def close(self, grace: float = 10.0) -> None:

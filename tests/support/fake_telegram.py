@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from typing import Any
 
 from bot.sandbox.bot_api import BotApiServer, Handler
 from bot.sandbox.bot_api_types import (
@@ -58,19 +59,9 @@ CONTENT_KEYS = (
 class FakeTelegram(BotApiServer):
     """The sandbox's Bot API server with the whole client surface and the tests' controls."""
 
-    def __init__(
-        self,
-        *,
-        token: str = "123456:TEST-TOKEN",
-        latency: float = 0.0,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        strict_html: bool = True,
-        privacy_mode: bool = False,
-    ) -> None:
-        super().__init__(
-            token=token, host=host, port=port, strict_html=strict_html, privacy_mode=privacy_mode
-        )
+    def __init__(self, *, latency: float = 0.0, **options: Any) -> None:
+        """``options``: BotApiServer's (token, host, port, strict_html, privacy_mode)."""
+        super().__init__(**options)
         self.latency = latency
         self.calls: list[Call] = []
         self._blocked: set[int] = set()
@@ -199,7 +190,7 @@ class FakeTelegram(BotApiServer):
         queue.extend(ApiError(error_code, description, parameters) for _ in range(count))
 
     async def _delay(self) -> None:
-        if self.latency > 0:
+        if self.latency > 0:  # a slow network, on purpose: the latency is what is tested
             await asyncio.sleep(self.latency)
 
     def _record_call(self, call: Call) -> None:

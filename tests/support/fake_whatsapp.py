@@ -148,6 +148,9 @@ class FakeWhatsApp(LoopbackServer):
         self.received: list[JSONDict] = []  # every message a user sent (the webhook's form)
         self.media: dict[str, StoredMedia] = {}
         self.last_inbound: dict[str, datetime] = {}
+        # An unset Event here holds the API's answers back (a slow network): the message is
+        # on the phone already, the bot hears "accepted" once the test sets it.
+        self.answers_wait: asyncio.Event | None = None
         self._cursors: dict[str, int] = {}
         self._failures: list[GraphError] = []
         self._ids = itertools.count(1)
@@ -413,6 +416,8 @@ class FakeWhatsApp(LoopbackServer):
             return self._json(error.to_json(), error.status)
         self.sent.append(sent)
         self._notify()
+        if self.answers_wait is not None:
+            await self.answers_wait.wait()
         if self.webhook_url is not None and (sent.outside_window or self.status_webhooks):
             task = asyncio.create_task(self._report_status(sent))
             self._tasks.add(task)

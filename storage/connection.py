@@ -1,0 +1,131 @@
+"""The shared floor of storage: one SQLite connection, its pragmas, writes and reads.
+
+Only this package writes SQL. One aiosqlite connection per process, WAL mode. Writes
+are short functions run on the database thread, never interleaved with another coroutine;
+those arriving together share one `BEGIN IMMEDIATE` transaction, each in its own savepoint
+(storage/group_commit.py). SQLite's busy timeout orders them with other processes (the CLI).
+Everything that identifies a reporter or carries report text is sealed by the vault first,
+on the event loop, so the database thread only writes.
+
+The aggregates (sessions, reports, outbox, follow-ups, audit, WhatsApp) are modules of plain
+functions on a `sqlite3.Connection`, composed inside one transaction by the use case that
+needs several (submitting a report writes the report, its outbox rows and its audit entry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+from storage.file_modes import private_database
+from storage.group_commit import GroupCommit, without_cursor
+from storage.migrations import backup_before_migrating, migrate
+from storage.vault import Vault
+
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 5000
+PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+)
+Work = Callable[[sqlite3.Connection], T]
+
+
+class Connection:
+    """The database connection every aggregate shares, with the vault that seals its data."""
+
+    def __init__(self, db: aiosqlite.Connection, vault: Vault) -> None:
+        self._db = db
+        self.vault = vault
+        self._writes = GroupCommit(db._execute, db._conn, BUSY_TIMEOUT_MS / 1000)
+
+    @classmethod
+    async def open(cls, database: Path, vault: Vault) -> Connection:
+        private_database(database)
+        await asyncio.to_thread(backup_before_migrating, database)
+        db = await aiosqlite.connect(database, isolation_level=None)
+        db.row_factory = aiosqlite.Row
+        try:
+            for pragma in PRAGMAS:
+                await db.execute(pragma)
+            await migrate(db)
+        except BaseException:
+            # aiosqlite's worker thread is not a daemon: left open, it keeps the process alive.
+            await db.close()
+            raise
+        return cls(db, vault)
+
+    async def close(self) -> None:
+        await self._writes.drain()
+        await self._db.close()
+
+    async def transact(self, work: Work[T], durable: bool = False) -> T:
+        """Run `work` as one atomic write on the database thread (see storage/group_commit.py).
+
+        Every write goes through here. `work` must not await: seal on the event loop before.
+        """
+        return await self._writes.run(work, durable)
+
+    async def read(self, work: Work[T]) -> T:
+        """A read in a single hop to the database thread; `work` returns rows, not its cursor."""
+        result: T = await self._db._execute(  # type: ignore[no-untyped-call]
+            lambda db: without_cursor(work(db)), self._db._conn
+        )
+        return result
+
+    async def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """All rows of one query."""
+        return await self.read(lambda db: db.execute(sql, params).fetchall())
+
+    async def row(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row of one query, or None."""
+        found: sqlite3.Row | None = await self.read(lambda db: db.execute(sql, params).fetchone())
+        return found
+
+    def chat_hash(self, address: str) -> bytes:
+        """The keyed hash a chat is looked up by; the address itself is only stored sealed."""
+        return self.vault.lookup_hash(address)
+
+
+def iso(moment: datetime) -> str:
+    """UTC, to the microsecond."""
+    return _utc_text(moment, moment.fold)
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_text(moment: datetime, fold: int) -> str:
+    """Cached: one write stamps the same moment several times. `fold` is part of the key:
+    the two readings of a wall-clock hour repeated at a DST change compare equal."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def statement(sql: str, params: Sequence[Any] = ()) -> Work[None]:
+    """A write of one statement, for `Connection.transact`."""
+
+    def work(db: sqlite3.Connection) -> None:
+        db.execute(sql, params)
+
+    return work
+
+
+def statements(sql: str, rows: Sequence[Sequence[Any]]) -> Work[None]:
+    """One statement run for each row of parameters, as one write."""
+
+    def work(db: sqlite3.Connection) -> None:
+        db.executemany(sql, rows)
+
+    return work
