@@ -136,6 +136,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN held BLOB;
     """,
+    # 7: a check value of the key (a keyed hash of a fixed text), written on first open: a
+    #    wrong key is named before anything is opened with it
+    """
+    CREATE TABLE key_check (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 

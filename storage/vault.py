@@ -43,6 +43,10 @@ class Vault:
         self._aead = AESGCM(_derive(master_key, b"wbs-bot seal v1"))
         self._mac_key = _derive(master_key, b"wbs-bot lookup v1")
         self.audit_key = _derive(master_key, b"wbs-bot audit v1")
+        # Stored in the database (table key_check): names a wrong key, reveals nothing of it.
+        self.check_value = hmac.digest(
+            _derive(master_key, b"wbs-bot key check v1"), b"wbs-bot key check", "sha256"
+        )
         self._hashes: dict[str, bytes] = {}
 
     @classmethod
