@@ -29,6 +29,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.dispatcher import Dispatcher
+from bot.spinner import stop_spinner
 from bot.telegram_reporter import CHANNEL, App, Handler
 from bot.telegram_text import split_html
 from conversations.addresses import Address
@@ -245,10 +246,10 @@ class TelegramOfficerGroup:
             or not isinstance(message, Message)
             or message.chat.id != self.roles.group_id
         ):
-            await query.answer(T_BUTTON_REFUSED.render(self.lang), show_alert=True)
+            await stop_spinner(query, T_BUTTON_REFUSED.render(self.lang), alert=True)
             return
         parts = (query.data or "").split(":", 2)
-        await query.answer()
+        await stop_spinner(query)  # first, whatever happens next
         if len(parts) != 3 or parts[1] not in BY_KEY or BY_KEY[parts[1]].button is None:
             return
         row, ticket = BY_KEY[parts[1]], parts[2]

@@ -7,7 +7,6 @@ This module only translates (and marks pressed buttons): what an input means is 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import logging
 from collections.abc import Callable, Coroutine, Sequence
@@ -25,6 +24,7 @@ from telegram.ext import (
 )
 
 from bot.dispatcher import Dispatcher
+from bot.spinner import stop_spinner
 from bot.telegram_sender import raw_call
 from conversations.addresses import Address, Channel
 from conversations.reporter_commands import ReporterCommand, read_slash_command
@@ -116,20 +116,16 @@ class TelegramReporterChats:
         assert query is not None
         message = query.message
         if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
-            await query.answer()
+            await stop_spinner(query)
             return
         data = query.data or ""
-
-        async def stop_spinner() -> None:
-            with contextlib.suppress(TelegramError):
-                await query.answer()
 
         async def answer() -> None:
             await self._receive(Address.of(CHANNEL, message.chat.id), Chose(data))
 
         # Stopping the spinner and marking the choice are cosmetic: they run alongside the
         # answer, so the chat's next update waits for one round trip, not three.
-        cosmetic = [stop_spinner()]
+        cosmetic: list[Coroutine[Any, Any, object]] = [stop_spinner(query)]
         if not data.startswith("menu:"):  # the welcome menu stays usable
             cosmetic.append(self._mark_choice(message, data))
         await asyncio.gather(*cosmetic, answer())
