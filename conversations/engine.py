@@ -18,6 +18,13 @@ from conversations.form import ANONYMOUS, FieldId, FieldSpec, Form, Kind
 from conversations.i18n import Lang, Text
 
 MAX_EVIDENCE = 20
+# A story told in several messages (fields with `story`): a message that does not answer the
+# next question, within STORY_WINDOW seconds of the story, is offered as its continuation; a
+# part arriving within SPLIT_WINDOW seconds of a message of SPLIT_AT characters or more is a
+# long paste the app split (Telegram splits at 4,096) and is joined without asking.
+STORY_WINDOW = 600.0
+SPLIT_WINDOW = 5.0
+SPLIT_AT = 4000
 
 
 class Pending(StrEnum):
@@ -28,6 +35,7 @@ class Pending(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     EDIT_MENU = "edit_menu"
     CONSENT_DECLINED = "consent_declined"
+    CONTINUE_STORY = "continue_story"
 
 
 SUMMARY = "summary"  # the "Ringkasan Laporan" step: every field answered, ready to send
@@ -55,6 +63,12 @@ class Draft:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     editing: FieldId | None = None
     pending: Pending | None = None
+    # The story field answered last: {"field", "at" (seconds, or None), "length" of its last
+    # message}; the message held while the reporter says whether it continues the story;
+    # whether the field being edited is added to rather than replaced.
+    story: dict[str, Any] | None = None
+    held: str | None = None
+    appending: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -62,6 +76,9 @@ class Draft:
             "evidence": self.evidence,
             "editing": self.editing,
             "pending": self.pending,
+            "story": self.story,
+            "held": self.held,
+            "appending": self.appending,
         }
 
     @classmethod
@@ -75,6 +92,9 @@ class Draft:
             evidence=list(data.get("evidence", [])),
             editing=FieldId(editing) if editing and editing != SUMMARY else None,
             pending=Pending(pending) if pending and pending != SUMMARY else None,
+            story=dict(data["story"]) if data.get("story") else None,
+            held=data.get("held"),
+            appending=bool(data.get("appending")),
         )
 
     @property
@@ -88,6 +108,7 @@ class Draft:
 @dataclass(frozen=True)
 class Typed:
     text: str
+    at: float | None = None  # when it was sent (seconds); the engine has no clock of its own
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,9 @@ class FormEngine:
     def handle(self, draft: Draft, event: Event, lang: Lang) -> Step:
         qid = self.question(draft)
         if isinstance(event, Typed):
+            joined = self._split_part(draft, qid, event, lang)
+            if joined is not None:
+                return joined
             pressed = self._typed_button(draft, qid, event.text, lang)
             if pressed is not None:
                 event = pressed
@@ -218,6 +242,9 @@ class FormEngine:
         if qid in _PENDING:
             return self._reask(draft, lang, texts.USE_BUTTONS)
         spec = self.form[FieldId(qid)]
+        if isinstance(event, Typed) and draft.appending and draft.editing is spec.id:
+            done = replace(draft, editing=None, appending=False)
+            return self._append(done, spec.id, event.text, event.at, lang)
         if spec.kind is Kind.EVIDENCE:
             return self._evidence(draft, event, lang)
         if isinstance(event, Attached):
@@ -235,8 +262,56 @@ class FormEngine:
         try:
             value = spec.parser(text)
         except parsers.ParseError as error:
+            if isinstance(event, Typed):
+                asked = self._continuation(draft, event)
+                if asked is not None:
+                    return Step(asked, (self.prompt(asked, lang),))
             return self._reask(draft, lang, error.message, **error.params)
-        return self._answer(draft, spec, value, lang)
+        return self._answer(draft, spec, value, lang, at=getattr(event, "at", None))
+
+    # -- stories told in several messages ------------------------------------------------
+
+    def _split_part(self, draft: Draft, qid: str, event: Typed, lang: Lang) -> Step | None:
+        """The next part of a long paste the app split: joined to the story, no question."""
+        story = draft.story
+        if story is None or qid in _PENDING or event.at is None or story.get("at") is None:
+            return None
+        if story["length"] < SPLIT_AT or event.at - story["at"] > SPLIT_WINDOW:
+            return None
+        return self._append(draft, FieldId(story["field"]), event.text, event.at, lang)
+
+    def _continuation(self, draft: Draft, event: Typed) -> Draft | None:
+        """A message that does not answer this question, moments after a story: ask."""
+        story = draft.story
+        if story is None or draft.editing is not None:
+            return None
+        if event.at is None or story.get("at") is None or event.at - story["at"] > STORY_WINDOW:
+            return None  # not moments after the story (or when is not known)
+        return replace(draft, pending=Pending.CONTINUE_STORY, held=event.text)
+
+    def _append(
+        self, draft: Draft, field_id: FieldId, text: str, at: float | None, lang: Lang
+    ) -> Step:
+        """The story goes on: the new part added on a new line, checked as a whole."""
+        spec = self.form[field_id]
+        assert spec.parser is not None
+        before = str(draft.answers.get(field_id) or "")
+        try:
+            value = spec.parser(f"{before}\n{text.strip()}" if before else text)
+        except parsers.ParseError as error:
+            return self._reask(
+                replace(draft, pending=None, held=None), lang, error.message, **error.params
+            )
+        story = {"field": field_id.value, "at": at, "length": len(text.strip())}
+        draft = replace(
+            draft,
+            answers={**draft.answers, field_id: value},
+            pending=None,
+            held=None,
+            story=story,
+        )
+        added = texts.STORY_ADDED.render(lang, label=spec.label.render(lang), count=len(value))
+        return Step(draft, (Prompt(added), self.prompt(draft, lang)))
 
     # -- the current question -----------------------------------------------------------
 
@@ -275,6 +350,8 @@ class FormEngine:
             return self._pending_prompt(draft, Pending(qid), lang)
         spec = self.form[FieldId(qid)]
         text = spec.question.render(lang)
+        if draft.appending and draft.editing is spec.id:
+            text = texts.STORY_APPEND_ASK.render(lang, label=spec.label.render(lang))
         if draft.editing is spec.id and spec.id in draft.answers:
             text += "\n\n" + texts.CURRENT_ANSWER.render(
                 lang, value=self.display(spec, draft, lang)
@@ -310,12 +387,25 @@ class FormEngine:
 
     # -- answers ----------------------------------------------------------------------
 
-    def _answer(self, draft: Draft, spec: FieldSpec, value: Any, lang: Lang) -> Step:
+    def _answer(
+        self, draft: Draft, spec: FieldSpec, value: Any, lang: Lang, *, at: float | None = None
+    ) -> Step:
         stored = value.to_dict() if hasattr(value, "to_dict") else value
         answers = {**draft.answers, spec.id: stored}
         applicable = {s.id for s in self.form.applicable(answers)}
         answers = {k: v for k, v in answers.items() if k in applicable}
-        draft = replace(draft, answers=answers, editing=None, pending=None)
+        story = (
+            {"field": spec.id.value, "at": at, "length": len(str(stored))} if spec.story else None
+        )
+        draft = replace(
+            draft,
+            answers=answers,
+            editing=None,
+            pending=None,
+            story=story,
+            held=None,
+            appending=False,
+        )
         if spec.kind is Kind.PHONE:
             # Confirm the number, and take the "share my number" keyboard off the screen.
             saved = Prompt(
@@ -334,7 +424,9 @@ class FormEngine:
             return self._press_pending(draft, Pending(qid), action, lang)
         spec = self.form[FieldId(qid)]
         if action == "back":
-            return self._moved(replace(draft, editing=None), lang)
+            return self._moved(replace(draft, editing=None, appending=False), lang)
+        if action == "append" and spec.story and spec.id in draft.answers:
+            return self._moved(replace(draft, appending=True), lang)
         if action == "skip" and spec.skip is not None:
             if spec.kind is Kind.EVIDENCE:
                 return self._answer(replace(draft, evidence=[]), spec, 0, lang)
@@ -369,6 +461,14 @@ class FormEngine:
             if action == "yes":
                 return Step(None, (Prompt(texts.CANCELLED.render(lang)),))
             return self._moved(cleared, lang)
+        if pending is Pending.CONTINUE_STORY:
+            held = draft.held or ""
+            if action == "yes" and draft.story is not None:
+                field_id = FieldId(draft.story["field"])
+                return self._append(cleared, field_id, held, draft.story.get("at"), lang)
+            # Not the story: the message is an answer to the question after all (and fails
+            # there with its reason, as it did before the question).
+            return self.handle(replace(cleared, held=None, story=None), Typed(held), lang)
         if pending is Pending.CONSENT_DECLINED:
             if action == "yes":
                 return self._answer(cleared, self.form[FieldId.CONSENT], True, lang)
@@ -390,6 +490,9 @@ class FormEngine:
             try:
                 added = [{"kind": "link", "url": url} for url in parsers.links(event.text)]
             except parsers.ParseError as error:
+                asked = self._continuation(draft, event)
+                if asked is not None:
+                    return Step(asked, (self.prompt(asked, lang),))
                 return self._reask(draft, lang, error.message, **error.params)
         else:
             return self._reask(draft, lang, texts.UNSUPPORTED)
@@ -421,10 +524,20 @@ class FormEngine:
         elif spec.skip is not None:
             actions.append((spec.skip, "skip"))
         if draft.editing is spec.id and spec.id in draft.answers:
+            if spec.story and not draft.appending:
+                actions.append((texts.BUTTON_APPEND, "append"))
             actions.append((texts.BUTTON_BACK, "back"))
         return self._buttons(spec.id, actions, lang)
 
     def _pending_prompt(self, draft: Draft, pending: Pending, lang: Lang) -> Prompt:
+        if pending is Pending.CONTINUE_STORY:
+            story = draft.story or {}
+            label = self.form[FieldId(story.get("field", FieldId.CHRONOLOGY))].label
+            ask = [(texts.BUTTON_STORY_YES, "yes"), (texts.BUTTON_STORY_NO, "no")]
+            return Prompt(
+                texts.STORY_CONTINUES.render(lang, label=label.render(lang)),
+                self._buttons(pending, ask, lang, 2),
+            )
         if pending is Pending.EDIT_MENU:
             actions = [(s.label, s.id.value) for s in self.form.applicable(draft.answers)]
             actions.append((texts.BUTTON_BACK, "back"))

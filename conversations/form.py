@@ -93,6 +93,7 @@ class FieldSpec:
     parser: parsers.Parser[Any] | None = None
     options: tuple[Option, ...] = ()
     skip: Text | None = None  # the button that leaves an optional field empty
+    story: bool = False  # free text people tell in several messages: later parts may be added
 
 
 class FormDefinitionError(ValueError):
@@ -118,6 +119,8 @@ class Form:
                 raise FormDefinitionError(f"{spec.id}: a {spec.kind} field needs options")
             if spec.kind in (Kind.TEXT, Kind.PHONE) and spec.parser is None:
                 raise FormDefinitionError(f"{spec.id}: a typed field needs a parser")
+            if spec.story and spec.kind is not Kind.TEXT:
+                raise FormDefinitionError(f"{spec.id}: only a text field can be told in parts")
             if not spec.required and spec.skip is None:
                 raise FormDefinitionError(f"{spec.id}: an optional field needs a skip button")
 
@@ -135,6 +138,7 @@ class Form:
 
 
 SKIP = Text("Lewati", "Skip")
+STORY_LIMIT = 20_000  # well above one message: a story may come in several, or a long paste
 NONE_AMOUNT = Text("Tidak Ada", "None")
 
 
@@ -235,22 +239,25 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                 Text("Keluhan", "Complaint"),
                 Text(
                     "<b>Keluhan</b>\nCeritakan detail kronologi kejadian: kendala apa yang "
-                    "Anda alami, sejak kapan, dan apa yang sudah dicoba.",
+                    "Anda alami, sejak kapan, dan apa yang sudah dicoba. Boleh dalam beberapa "
+                    "pesan, paling banyak dua puluh ribu (20.000) karakter.",
                     "<b>Complaint (Keluhan)</b>\nDescribe what happened in detail: the problem, "
-                    "since when, and what you already tried.",
+                    "since when, and what you already tried. Several messages are fine, up to "
+                    "twenty thousand (20,000) characters.",
                 ),
                 Branch.SERVICE,
                 True,
                 Kind.TEXT,
                 parsers.text(
                     20,
-                    4000,
+                    STORY_LIMIT,
                     example=Text(
                         "Sejak 1 Maret 2024 saya tidak bisa masuk ke SIMPEG; muncul pesan "
                         "'akun terkunci'.",
                         "Since 1 March 2024 I cannot log in to SIMPEG; it says 'account locked'.",
                     ),
                 ),
+                story=True,
             ),
             FieldSpec(
                 FieldId.ACCUSED_NAME,
@@ -322,14 +329,17 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                 Text("Kronologi Kejadian", "What happened"),
                 Text(
                     "<b>Kronologi Kejadian</b>\nCeritakan secara singkat: apa yang terjadi, "
-                    "siapa saja yang terlibat, kapan, di mana, dan bagaimana caranya (modus).",
+                    "siapa saja yang terlibat, kapan, di mana, dan bagaimana caranya (modus). "
+                    "Boleh dalam beberapa pesan, paling banyak dua puluh ribu (20.000) karakter.",
                     "<b>What happened (Kronologi Kejadian)</b>\nTell it briefly: what happened, "
-                    "who was involved, when, where, and how it was done.",
+                    "who was involved, when, where, and how it was done. Several messages are "
+                    "fine, up to twenty thousand (20,000) characters.",
                 ),
                 Branch.VIOLATION,
                 True,
                 Kind.TEXT,
-                parsers.text(30, 4000),
+                parsers.text(30, STORY_LIMIT),
+                story=True,
             ),
             FieldSpec(
                 FieldId.AMOUNT,
@@ -353,13 +363,18 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                     "<b>Link Bukti/Screenshoot</b> (boleh dilewati)\nKirim link "
                     "(Google Drive, Dropbox, dll.) atau langsung kirim foto, video, atau "
                     "dokumen (PDF) di sini. Boleh lebih dari satu. Tekan <i>Selesai</i> "
-                    "bila sudah.\n🔒 Nama file, isi dokumen, dan pemilik link Drive bisa "
-                    "menunjukkan siapa Anda: periksa dulu bila ingin tetap anonim.",
+                    "bila sudah.\n🔒 Nama file tidak disimpan, dan lokasi GPS, data perangkat "
+                    "serta nama penulis dihapus dari file sebelum diteruskan ke petugas. "
+                    "Tangkapan layar membawa lebih sedikit data daripada foto asli. Isi "
+                    "dokumen dan pemilik link Drive tetap bisa menunjukkan siapa Anda: periksa "
+                    "dulu bila ingin tetap anonim.",
                     "<b>Evidence (Link Bukti/Screenshoot)</b> (optional)\nSend links "
                     "(Google Drive, Dropbox, …) or send photos, videos or documents (PDF) "
                     "right here. Several are fine. Press <i>Selesai</i> when done.\n🔒 File "
-                    "names, document contents and a Drive link's owner can show who you are: "
-                    "check them if you want to stay anonymous.",
+                    "names are not kept, and GPS locations, device data and authors' names are "
+                    "removed from files before officers see them. A screenshot carries less "
+                    "than the original photo. Document contents and a Drive link's owner can "
+                    "still show who you are: check them if you want to stay anonymous.",
                 ),
                 Branch.ALL,
                 False,

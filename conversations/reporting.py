@@ -139,7 +139,7 @@ class ReportingService:
                 relayed = await self._to_waiting_case(chat, {"text": content.text})
                 if relayed is not None:
                     return relayed
-            return await self._event(chat, Typed(content.text))
+            return await self._event(chat, Typed(content.text, self.clock().timestamp()))
         if isinstance(content, Chose):
             if content.data.startswith(ANSWER_FOR):
                 return await self._release(chat, content.data.removeprefix(ANSWER_FOR))

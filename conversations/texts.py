@@ -64,6 +64,20 @@ CONSENT_REFUSED = Text(
     "you questions or for more evidence, so make the report as complete as you can. You can "
     "still add evidence with /bukti and follow it with /status.",
 )
+STORY_CONTINUES = Text(
+    "Apakah ini lanjutan <b>{label}</b>?", "Is this a continuation of <b>{label}</b>?"
+)
+BUTTON_STORY_YES = Text("Ya, tambahkan", "Ya, tambahkan")
+BUTTON_STORY_NO = Text("Bukan", "Bukan")
+STORY_ADDED = Text(
+    "✅ Ditambahkan ke {label}: sekarang {count} karakter.",
+    "✅ Added to {label}: now {count} characters.",
+)
+STORY_APPEND_ASK = Text(
+    "<b>{label}</b>\nKirim bagian yang ingin ditambahkan; akan disambung di akhir.",
+    "<b>{label}</b>\nSend the part to add; it is joined at the end.",
+)
+BUTTON_APPEND = Text("Tambahkan", "Add to it")
 STALE_BUTTON = Text(
     "Tombol itu sudah tidak berlaku. Pertanyaan saat ini:",
     "That button is no longer valid. The current question:",
@@ -309,6 +323,18 @@ TRY_AGAIN = Text(
     "silakan kirim lagi sebentar lagi.",
     "Sorry, a temporary problem occurred. Your earlier answers are kept; please send it "
     "again in a moment.",
+)
+UPDATE_UNREADABLE = Text(
+    "Maaf, pesan Anda barusan tidak dapat kami baca. Silakan kirim lagi dalam bentuk lain "
+    "(misalnya teks biasa), atau ketik /bantuan.",
+    "Sorry, we could not read your last message. Please send it again in another form "
+    "(plain text, say), or type /bantuan.",
+)
+GROUP_TRY_AGAIN = Text(
+    "Maaf, pesan atau perintah barusan gagal diproses karena gangguan. Silakan coba lagi "
+    "sebentar lagi; bila berulang, beri tahu admin.",
+    "Sorry, the last message or command could not be processed because of a problem. Please "
+    "try again in a moment; if it happens again, tell an admin.",
 )
 USAGE_BALAS = Text(
     "Cara menjawab: /balas WBS-2026-0007 jawaban Anda (atau balas/reply pesan pertanyaannya).",

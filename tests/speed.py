@@ -53,6 +53,7 @@ MODULE_KIND: dict[str, str] = {
     "test_settings.py": "unit",
     "test_statistics.py": "unit",
     "test_storage.py": "storage",
+    "test_story_in_parts.py": "journey",
     "test_storage_listing.py": "storage",
     "test_vault.py": "unit",
     "test_whatsapp_journey.py": "journey",

@@ -1423,3 +1423,51 @@ def test_round_trip_keeps_types_the_engine_relies_on() -> None:
     assert step.draft is not None
     assert step.draft.answers[FieldId.INCIDENT_TIME]["precision"] == "month"
     assert step.draft.editing is None
+
+
+# -- a story told in several messages ----------------------------------------------------
+
+STORY = "Kepala sub bidang meminta uang pelicin untuk SK mutasi saya."
+
+
+def test_a_message_moments_after_the_story_is_offered_as_its_continuation() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("Saksinya dua staf.", at=1030.0))
+    assert r.question == Pending.CONTINUE_STORY
+    assert "Apakah ini lanjutan Kronologi Kejadian?" in r.screen
+    r.press("Ya, tambahkan")
+    assert r.answers[FieldId.CHRONOLOGY] == f"{STORY}\nSaksinya dua staf."
+    assert f"sekarang {len(STORY) + 19} karakter" in r.screen
+    assert r.question == FieldId.AMOUNT
+
+
+def test_bukan_gives_the_current_questions_reason_and_keeps_the_story() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("banyak", at=1010.0)).press("Bukan")
+    assert r.answers[FieldId.CHRONOLOGY] == STORY
+    assert r.question == FieldId.AMOUNT and "⚠️" in r.screen
+
+
+def test_long_after_the_story_a_wrong_answer_is_only_wrong() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))
+    r.send(Typed("banyak", at=1000.0 + 3600))
+    assert r.question == FieldId.AMOUNT and "⚠️" in r.screen
+
+
+def test_a_split_paste_is_joined_only_when_it_follows_a_full_message_at_once() -> None:
+    long_part = "x" * 4096
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(long_part, at=1000.0))
+    r.send(Typed("akhir cerita", at=1002.0))
+    assert r.answers[FieldId.CHRONOLOGY] == long_part + "\nakhir cerita"
+    assert r.question == FieldId.AMOUNT
+
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed(STORY, at=1000.0))  # short: no join
+    r.send(Typed("5 juta", at=1001.0))
+    assert r.answers[FieldId.AMOUNT] == 5_000_000
+
+
+def test_a_story_cannot_grow_past_its_limit() -> None:
+    r = reporter_at(FieldId.CHRONOLOGY).send(Typed("y" * 19_990, at=1000.0))
+    r.send(Typed("dan masih ada lagi ceritanya", at=1060.0)).press("Ya, tambahkan")
+    assert r.answers[FieldId.CHRONOLOGY] == "y" * 19_990
+    assert "20000" in r.screen or "20.000" in r.screen

@@ -218,6 +218,9 @@ async def test_every_bad_answer_gets_a_reason_an_example_and_the_same_question(
     assert "Contoh" in (await reporter.expect("⚠️")).text
     await reporter.answer(CHRONOLOGY, then="Nominal")
     reporter.send("banyak sekali")
+    # Moments after a story, a message that is no amount may be more of the story: asked.
+    await reporter.expect("Apakah ini lanjutan Kronologi Kejadian?")
+    reporter.press("Bukan")
     assert "Contoh" in (await reporter.expect("⚠️")).text
     await reporter.answer("Rp 2,5 juta", then="Link Bukti")
     reporter.send("bukan link")
