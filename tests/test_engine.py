@@ -1471,3 +1471,12 @@ def test_a_story_cannot_grow_past_its_limit() -> None:
     r.send(Typed("dan masih ada lagi ceritanya", at=1060.0)).press("Ya, tambahkan")
     assert r.answers[FieldId.CHRONOLOGY] == "y" * 19_990
     assert "20000" in r.screen or "20.000" in r.screen
+
+
+def test_the_identity_question_says_who_can_open_the_identity_and_when() -> None:
+    r = Reporter().lapor()
+    assert r.question == FieldId.IDENTITY_MODE
+    assert "Hanya admin WBS yang dapat membukanya" in r.screen
+    assert "alasan yang dicatat" in r.screen
+    assert "tidak pernah ditunjukkan kepada petugas" not in r.screen  # no longer promised
+    assert "Only a WBS admin can open it" in Reporter(lang=Lang.EN).lapor().screen
