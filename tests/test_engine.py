@@ -523,7 +523,7 @@ def test_anonymous_reporter_is_never_asked_for_name_phone_or_email() -> None:
 def test_identity_question_offers_both_ways_and_promises_secrecy() -> None:
     r = Reporter().lapor()
     assert r.buttons == ["Isi Identitas", "Lapor Anonim"]
-    assert "dirahasiakan" in r.screen
+    assert "terenkripsi" in r.screen and "tidak pernah kepada terlapor" in r.screen
 
 
 def test_phone_question_offers_the_share_my_number_button() -> None:
