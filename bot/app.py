@@ -19,10 +19,10 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.dispatcher import Dispatcher
-from bot.errors import on_error
 from bot.evidence import clean_evidence
 from bot.http import AiohttpRequest
 from bot.rules import followup_rules
+from bot.set_aside import SetAside, TolerantBot
 from bot.settings import Settings
 from bot.telegram_officers import Roles, TelegramOfficerGroup
 from bot.telegram_reporter import CHANNEL, App, TelegramReporterChats
@@ -139,12 +139,14 @@ def build_app(
     )
     officer_group = TelegramOfficerGroup(roles, Lang(settings.bot.language), settings.form.services)
     holder: dict[str, Services] = {}
+    set_aside = SetAside(settings.telegram.officer_chat_id)
     whatsapp = channel_for(settings, clock)  # None unless whatsapp.enabled
 
     async def post_init(app: App) -> None:
         services = await open_services(settings, app, clock)
         holder["services"] = services
         reporter_chats.reporting = services.reporting
+        set_aside.reporting, set_aside.deliver = services.reporting, services.dispatcher.deliver
         reporter_chats.dispatcher = services.dispatcher
         officer_group.cases = services.cases
         officer_group.dispatcher = services.dispatcher
@@ -184,22 +186,24 @@ def build_app(
         if services is not None:
             await services.store.close()
 
-    builder = (
+    rate_limiter = AIORateLimiter(max_retries=3) if settings.telegram.rate_limit else None
+    bot = TolerantBot(  # getUpdates reads each update on its own (bot/set_aside.py)
+        settings.telegram.token,
+        base_url=settings.telegram.api_base_url,
+        base_file_url=settings.telegram.file_base_url,
+        request=AiohttpRequest(connections=128),
+        get_updates_request=AiohttpRequest(connections=2, read_timeout=40),
+        rate_limiter=rate_limiter,
+    )
+    app = (
         ApplicationBuilder()
-        .token(settings.telegram.token)
-        .base_url(settings.telegram.api_base_url)
-        .base_file_url(settings.telegram.file_base_url)
-        .request(AiohttpRequest(connections=128))
-        .get_updates_request(AiohttpRequest(connections=2, read_timeout=40))
+        .bot(bot)
         .concurrent_updates(PerChatUpdateProcessor(concurrency))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .build()
     )
-    if settings.telegram.rate_limit:
-        # PTB types the builder for rate limiters without retry arguments; this one takes an int.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
-    app = builder.build()
-    app.add_error_handler(on_error)
+    set_aside.register(app)  # unreadable updates first; failed handlers: its error handler
     officer_group.register(app)  # first: the group's handlers must see group updates
     reporter_chats.register(app)
     return app

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from bot.settings import Settings
 from bot.whatsapp import whatsapp_problems
+from storage.migrations import schema_problem
 from storage.recovery_key import key_problem
 
 # @BotFather's tokens: the bot's numeric id, a colon, 35 characters of A-Z, a-z, 0-9, _ and -.
@@ -108,9 +109,11 @@ def findings(settings: Settings) -> list[Finding]:
     found = [Finding(Level.ERROR, line) for line in settings.problems_for_running()]
     found += [Finding(Level.ERROR, line) for line in whatsapp_problems(settings)]
     found += _telegram(settings)
-    key = key_problem(settings.storage.database, settings.security.key_file)
-    if key:
-        found.append(Finding(Level.ERROR, key))
+    schema = schema_problem(settings.storage.database)
+    key = None if schema else key_problem(settings.storage.database, settings.security.key_file)
+    for problem in (schema, key):
+        if problem:
+            found.append(Finding(Level.ERROR, problem))
     return sorted(found, key=lambda f: f.level != Level.ERROR)
 
 

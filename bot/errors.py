@@ -9,9 +9,6 @@ from __future__ import annotations
 import logging
 import traceback
 
-from telegram import Update
-from telegram.ext import ContextTypes
-
 
 def describe(error: BaseException) -> str:
     frames = "".join(traceback.format_tb(error.__traceback__))
@@ -20,10 +17,3 @@ def describe(error: BaseException) -> str:
 
 def log_failure(log: logging.Logger, what: str, error: BaseException) -> None:
     log.error("%s failed: %s", what, describe(error))
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The application's error handler: replaces PTB's default, which logs the full message."""
-    assert context.error is not None
-    what = f"update {update.update_id}" if isinstance(update, Update) else "a background job"
-    log_failure(logging.getLogger("bot"), what, context.error)

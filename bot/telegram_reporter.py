@@ -25,9 +25,7 @@ from telegram.ext import (
 )
 
 from bot.dispatcher import Dispatcher
-from bot.errors import log_failure
 from bot.telegram_sender import raw_call
-from conversations import texts
 from conversations.addresses import Address, Channel
 from conversations.reporter_commands import ReporterCommand, read_slash_command
 from conversations.reporter_input import (
@@ -98,20 +96,11 @@ class TelegramReporterChats:
         assert self.dispatcher is not None
         await self.dispatcher.deliver(addresses)
 
-    def _guard(self, handler: Handler) -> Handler:
-        """Deliver what the handler queued; on any failure, a calm reply instead of silence."""
-
-        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            try:
-                await handler(update, context)
-            except Exception as exc:
-                log_failure(log, f"update {update.update_id}", exc)
-                chat = update.effective_chat
-                if chat is not None and chat.type == ChatType.PRIVATE:
-                    with contextlib.suppress(TelegramError):
-                        await context.bot.send_message(chat.id, html.escape(texts.TRY_AGAIN.id))
-
-        return guarded
+    @staticmethod
+    def _guard(handler: Handler) -> Handler:
+        """A failure is not answered here: it reaches the application's error handler
+        (bot/set_aside.py), which logs one line and apologises through the outbox."""
+        return handler
 
     async def _receive(self, chat: Address, content: Content) -> None:
         await self._flush(await self._reporting.receive(ReporterInput(chat, content)))

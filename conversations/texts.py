@@ -325,6 +325,18 @@ TRY_AGAIN = Text(
     "Sorry, a temporary problem occurred. Your earlier answers are kept; please send it "
     "again in a moment.",
 )
+UPDATE_UNREADABLE = Text(
+    "Maaf, pesan Anda barusan tidak dapat kami baca. Silakan kirim lagi dalam bentuk lain "
+    "(misalnya teks biasa), atau ketik /bantuan.",
+    "Sorry, we could not read your last message. Please send it again in another form "
+    "(plain text, say), or type /bantuan.",
+)
+GROUP_TRY_AGAIN = Text(
+    "Maaf, pesan atau perintah barusan gagal diproses karena gangguan. Silakan coba lagi "
+    "sebentar lagi; bila berulang, beri tahu admin.",
+    "Sorry, the last message or command could not be processed because of a problem. Please "
+    "try again in a moment; if it happens again, tell an admin.",
+)
 USAGE_BALAS = Text(
     "Cara menjawab: /balas WBS-2026-0007 jawaban Anda (atau balas/reply pesan pertanyaannya).",
     "To answer: /balas WBS-2026-0007 your answer (or reply to the question message).",

@@ -51,6 +51,7 @@ from conversations.officer_texts import (
 )
 from conversations.ports import ReportRecord
 from conversations.tickets import CaseName, NotATicket, resolve
+from storage.migrations import schema_problem
 from storage.recovery_key import key_problem
 from storage.store import Store
 from storage.vault import KeyFileError, Vault
@@ -173,7 +174,7 @@ class Context:
             fail(C_NO_DATABASE, USAGE_EXIT, database=database)
         if not key_file.exists():
             fail(C_NO_KEY, USAGE_EXIT, key_file=key_file)
-        wrong_key = key_problem(database, key_file)
+        wrong_key = schema_problem(database) or key_problem(database, key_file)
         if wrong_key:
             fail(wrong_key, USAGE_EXIT)
 

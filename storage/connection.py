@@ -14,6 +14,7 @@ needs several (submitting a report writes the report, its outbox rows and its au
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -22,10 +23,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
+from cryptography.exceptions import InvalidTag
 
+from storage.file_modes import private_database
 from storage.group_commit import GroupCommit, without_cursor
-from storage.migrations import migrate
-from storage.vault import Vault
+from storage.migrations import backup_before_migrating, migrate
+from storage.vault import KeyFileError, Vault
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
@@ -49,13 +52,15 @@ class Connection:
 
     @classmethod
     async def open(cls, database: Path, vault: Vault) -> Connection:
-        database.parent.mkdir(parents=True, exist_ok=True)
+        private_database(database)
+        await asyncio.to_thread(backup_before_migrating, database)
         db = await aiosqlite.connect(database, isolation_level=None)
         db.row_factory = aiosqlite.Row
         try:
             for pragma in PRAGMAS:
                 await db.execute(pragma)
             await migrate(db)
+            await _record_key_check(db, vault)
         except BaseException:
             # aiosqlite's worker thread is not a daemon: left open, it keeps the process alive.
             await db.close()
@@ -92,6 +97,33 @@ class Connection:
     def chat_hash(self, address: str) -> bytes:
         """The keyed hash a chat is looked up by; the address itself is only stored sealed."""
         return self.vault.lookup_hash(address)
+
+
+class WrongKey(KeyFileError):
+    """The vault's key is not the one this database was sealed with."""
+
+
+async def _record_key_check(db: aiosqlite.Connection, vault: Vault) -> None:
+    """Store the key's check value on first open; refuse a key that does not match it.
+
+    A database from before the check value gets it only if its first audit entry opens with
+    this key, so a wrong key is never recorded as the right one."""
+    async with db.execute("SELECT value FROM key_check WHERE id = 1") as cursor:
+        row = await cursor.fetchone()
+    if row is not None:
+        if bytes(row[0]) != vault.check_value:
+            raise WrongKey("the key does not match this database")
+        return
+    async with db.execute("SELECT detail FROM audit ORDER BY id LIMIT 1") as cursor:
+        first = await cursor.fetchone()
+    if first is not None:
+        try:
+            vault.open(bytes(first[0]), "audit")
+        except InvalidTag:
+            raise WrongKey("the key does not match this database") from None
+    await db.execute(
+        "INSERT OR IGNORE INTO key_check (id, value) VALUES (1, ?)", (vault.check_value,)
+    )
 
 
 def iso(moment: datetime) -> str:

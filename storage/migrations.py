@@ -6,7 +6,11 @@ identity or report text are BLOBs sealed by the vault; their names say what they
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
 
 import aiosqlite
 
@@ -132,6 +136,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN held BLOB;
     """,
+    # 7: a check value of the key (a keyed hash of a fixed text), written on first open: a
+    #    wrong key is named before anything is opened with it
+    """
+    CREATE TABLE key_check (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value BLOB NOT NULL
+    );
+    """,
 )
 
 
@@ -148,15 +160,72 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer program; this one must not touch it."""
+
+
+def too_new(version: int) -> str:
+    return (
+        f"the database is newer (schema {version}) than this program (which knows up to "
+        f"schema {len(MIGRATIONS)}): upgrade wbs-bot, do not run an older version on it"
+    )
+
+
 async def _version(db: aiosqlite.Connection) -> int:
     async with db.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     version = int(row[0]) if row else 0
     if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database is newer (schema {version}) than this program ({len(MIGRATIONS)})"
-        )
+        raise SchemaTooNew(too_new(version))
     return version
+
+
+def schema_version(database: Path) -> int | None:
+    """The schema version of an existing database file (read-only), None if there is none."""
+    if not database.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def schema_problem(database: Path) -> str | None:
+    """Why this program must not open `database` (made by a newer one); None when it may."""
+    try:
+        version = schema_version(database)
+    except sqlite3.Error:
+        return None  # named by whatever opens it next
+    if version is not None and version > len(MIGRATIONS):
+        return f"storage.database: {database}: {too_new(version)}."
+    return None
+
+
+def backup_before_migrating(database: Path) -> Path | None:
+    """Before an older schema is upgraded, a copy beside it (`<name>.schema-N-<time>.bak`,
+    0600, by SQLite's online backup): an upgrade that goes wrong loses no report."""
+    try:
+        version = schema_version(database)
+    except sqlite3.Error:
+        return None
+    if not version or version >= len(MIGRATIONS):
+        return None  # new, current, or too new (refused when opened)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for attempt in range(1, 100):
+        suffix = "" if attempt == 1 else f"-{attempt}"  # two starts within one second
+        target = database.with_name(f"{database.name}.schema-{version}-{stamp}{suffix}.bak")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"{target}: too many copies made this second")
+    with (
+        closing(sqlite3.connect(database, timeout=30)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    return target
 
 
 async def migrate(db: aiosqlite.Connection) -> int:

@@ -90,12 +90,19 @@ def write_key_file(path: Path, key: bytes) -> None:
 def key_opens_database(key: bytes, database: Path) -> bool | None:
     """Whether `key` opens what is sealed in `database`; None when it holds nothing to try.
 
-    The first audit entry's sealed detail is the sample: every database with a report has one.
+    The key check value stored on first open decides; a database from before it, its first
+    audit entry's sealed detail (every database with a report has one).
     """
     if not database.exists():
         return None
     try:
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            try:
+                check = db.execute("SELECT value FROM key_check WHERE id = 1").fetchone()
+            except sqlite3.OperationalError:  # a schema from before the check value
+                check = None
+            if check is not None:
+                return bytes(check[0]) == Vault(key).check_value
             row = db.execute("SELECT detail FROM audit ORDER BY id LIMIT 1").fetchone()
     except sqlite3.OperationalError:  # no audit table yet
         return None

@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from storage.file_modes import private_folder
+
 _NONCE = 12
 _REMEMBERED_HASHES = 4096
 _JSON_OPTIONS = (
@@ -41,12 +43,16 @@ class Vault:
         self._aead = AESGCM(_derive(master_key, b"wbs-bot seal v1"))
         self._mac_key = _derive(master_key, b"wbs-bot lookup v1")
         self.audit_key = _derive(master_key, b"wbs-bot audit v1")
+        # Stored in the database (table key_check): names a wrong key, reveals nothing of it.
+        self.check_value = hmac.digest(
+            _derive(master_key, b"wbs-bot key check v1"), b"wbs-bot key check", "sha256"
+        )
         self._hashes: dict[str, bytes] = {}
 
     @classmethod
     def open_or_create(cls, path: Path) -> Vault:
         """Load the key file, or create it (0600, never overwritten) on first start."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

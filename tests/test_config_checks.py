@@ -140,3 +140,26 @@ def test_the_wrong_key_is_named_by_run_check_config_and_the_officer_cli(tmp_path
         assert result.exit_code == 2, result.output
         assert "the key does not match this database" in result.output
         assert "Traceback" not in result.output and "BROKEN" not in result.output
+
+
+@pytest.mark.storage
+def test_the_key_check_value_names_a_wrong_key_before_any_report_exists(tmp_path: Path) -> None:
+    """A database with no report yet (drafts only) still knows its key: the check value."""
+    from storage.connection import WrongKey
+
+    data = tmp_path / "data"
+
+    async def open_with(vault: Vault) -> None:
+        store = await Store.open(data / "wbs.sqlite3", vault)
+        await store.close()
+
+    asyncio.run(open_with(Vault.open_or_create(data / "wbs.key")))
+    with closing(sqlite3.connect(data / "wbs.sqlite3")) as db:
+        assert db.execute("SELECT count(*) FROM audit").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM key_check").fetchone() == (1,)
+    (data / "wbs.key").unlink()
+    other = Vault.open_or_create(data / "wbs.key")
+    code, output = check(write(tmp_path, GOOD))
+    assert code == 2 and "the key does not match this database" in output
+    with pytest.raises(WrongKey):
+        asyncio.run(open_with(other))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import OFFICER_GROUP, Reporter
 from tests.support.fake_telegram import FakeTelegram
+from tests.waiting import wait_until
 
 WBS_BOT = Path(sys.executable).with_name("wbs-bot")
 
@@ -46,6 +47,13 @@ async def start_bot(config: Path) -> asyncio.subprocess.Process:
     )
 
 
+async def polling(fake: FakeTelegram, *, since: int) -> None:
+    """Wait until the started process asks for updates (its first getUpdates after `since`)."""
+    await wait_until(
+        lambda: len(fake.calls_to("getUpdates")) > since, timeout=60, what="the bot polling"
+    )
+
+
 async def test_a_killed_bot_resumes_the_draft_where_the_reporter_left(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -55,6 +63,7 @@ async def test_a_killed_bot_resumes_the_draft_where_the_reporter_left(
 
     process = await start_bot(config)
     try:
+        await polling(fake, since=0)  # a new process takes its time on a busy machine
         await reporter.answer("/lapor", then="Identitas Pelapor")
         await reporter.choose("Lapor Anonim", then="Tindakan")
         await reporter.choose("Pelanggaran Benturan Kepentingan", then="Nama Terlapor")
@@ -64,9 +73,11 @@ async def test_a_killed_bot_resumes_the_draft_where_the_reporter_left(
         await process.wait()
     assert process.returncode == -signal.SIGKILL
 
+    before = len(fake.calls_to("getUpdates"))
     process = await start_bot(config)
     try:
-        offer = await reporter.answer("/lapor", then="belum dikirim", timeout=15)
+        await polling(fake, since=before)
+        offer = await reporter.answer("/lapor", then="belum dikirim")
         assert fake.buttons(offer) == ["Lanjutkan", "Mulai Baru"]
         await reporter.choose("Lanjutkan", then="Jabatan Terlapor")
         await reporter.answer("Kepala Sub Bagian Umum", then="Waktu Kejadian")

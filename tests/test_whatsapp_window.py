@@ -44,15 +44,15 @@ def waiting_rows(data_dir: Path) -> list[str]:
 
 
 def waits_past(data_dir: Path, now: datetime) -> bool:
-    """The one queued message was looked at by now and waits for the window past `now`."""
+    """What is queued (the question; a reminder the scheduler may add) was looked at by now
+    and waits for the window past `now`."""
     with sqlite3.connect(data_dir / "wbs.sqlite3") as connection:
         rows = connection.execute(
             "SELECT due_at, last_error FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
         ).fetchall()
-    return (
-        len(rows) == 1
-        and "24-hour window" in (rows[0][1] or "")
-        and datetime.fromisoformat(rows[0][0]) > now
+    return bool(rows) and all(
+        "24-hour window" in (error or "") and datetime.fromisoformat(due) > now
+        for due, error in rows
     )
 
 
