@@ -159,11 +159,16 @@ def build_form(*, services: Sequence[str], allow_anonymous: bool = True) -> Form
                 Text("Identitas Pelapor", "Reporter identity"),
                 Text(
                     "<b>Identitas Pelapor</b>\nAnda boleh mengisi identitas atau melapor "
-                    "secara anonim. Identitas selalu dirahasiakan dan tidak pernah "
-                    "ditunjukkan kepada petugas maupun terlapor.",
+                    "secara anonim. Identitas disimpan terenkripsi dan tidak ditampilkan "
+                    "kepada petugas yang menangani laporan, dan tidak pernah kepada terlapor. "
+                    "Hanya admin WBS yang dapat membukanya, bila perlu untuk penanganan, "
+                    "dengan alasan yang dicatat; identitas dihapus beberapa waktu setelah "
+                    "kasus selesai.",
                     "<b>Reporter identity (Identitas Pelapor)</b>\nYou may give your identity "
-                    "or report anonymously. Your identity is always kept secret and is never "
-                    "shown to officers or to the person reported.",
+                    "or report anonymously. Your identity is stored encrypted and is not shown "
+                    "to the officers handling the report, and never to the person reported. "
+                    "Only a WBS admin can open it, when the case needs it, with a recorded "
+                    "reason; it is erased some time after the case ends.",
                 ),
                 Branch.ALL,
                 True,

@@ -266,6 +266,56 @@ def _decimal(number: str, has_multiplier: bool) -> Fraction | None:
     return value
 
 
+# Number words, as people say an amount: "lima juta", "dua ratus ribu", "satu setengah juta".
+# fmt: off
+_UNIT_WORDS: dict[str, int] = {
+    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9,
+}
+_SE_WORDS: dict[str, int] = {"sepuluh": 10, "sebelas": 11, "seratus": 100}
+_SCALE_WORDS: dict[str, int] = {"belas": 10, "puluh": 10, "ratus": 100}
+_SE_MULTIPLIERS = {"seribu": "ribu", "sejuta": "juta", "semiliar": "miliar", "semilyar": "miliar",
+                   "setriliun": "triliun"}
+# fmt: on
+
+
+def number_words(text: str) -> str:
+    """Indonesian number words written as digits: "dua ratus lima puluh ribu" → "250 ribu",
+    "satu setengah juta" → "1,5 juta", "sejuta" → "1 juta"; other words are left as they are.
+
+    A plain `str -> str` step before `amount` reads the digits (and the multipliers)."""
+    out: list[str] = []
+    group = unit = 0
+    half = in_number = False
+
+    def flush() -> None:
+        nonlocal group, unit, half, in_number
+        if in_number:
+            out.append(f"{group + unit}" + (",5" if half else ""))
+        group = unit = 0
+        half = in_number = False
+
+    for word in text.split():
+        if word in _UNIT_WORDS and not unit:
+            unit, in_number = _UNIT_WORDS[word], True
+        elif word in _SE_WORDS:
+            group, in_number = group + unit + _SE_WORDS[word], True
+            unit = 0
+        elif word in _SCALE_WORDS and in_number and unit:
+            group += unit + 10 if word == "belas" else unit * _SCALE_WORDS[word]
+            unit = 0
+        elif word == "setengah":
+            half = in_number = True
+        elif word in _SE_MULTIPLIERS:
+            flush()
+            out += ["1", _SE_MULTIPLIERS[word]]
+        else:
+            flush()
+            out.append(word)
+    flush()
+    return " ".join(out)
+
+
 def amount(text: str) -> int:
     """Whole rupiah >= 0, from what Indonesians type: "Rp 5.000.000,-", "2,5 juta", "750rb".
 
@@ -276,6 +326,8 @@ def amount(text: str) -> int:
     s = text.strip().lower().translate(_MINUS)
     if len(s) > 100:
         raise ParseError(texts.AMOUNT_INVALID)
+    if re.search(r"[a-z]{3}", s):
+        s = number_words(s)
     s = _APPROX.sub("", s)
     s = _CURRENCY.sub(" ", s).strip()
     s = re.sub(r"[.,]?-+$", "", s).strip(" .")  # "Rp 5.000.000,-", a final full stop

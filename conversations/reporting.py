@@ -62,7 +62,7 @@ from conversations.sanitizing import (
     evidence_item,
     forwarded,
 )
-from conversations.workflow import STATE_LABELS, CaseState
+from conversations.workflow import FINAL_STATES, STATE_LABELS, CaseState
 
 ANSWER_FOR = "answer:"  # the button naming the case that held answers are for
 TICKET_IN_TEXT = re.compile(r"WBS-\d{4}-\d{4,}")
@@ -298,6 +298,9 @@ class ReportingService:
             return await self._say(chat, lang, Prompt(usage.render(lang)))
         try:
             if answer:
+                closed = await self._closed(chat, str(self.cases.resolve(case).ticket))
+                if closed is not None:
+                    return closed
                 return await self.cases.reporter_answer(chat, case, text.strip())
             record = await self.cases.own_case(chat, case)
         except CaseError as error:
@@ -320,12 +323,29 @@ class ReportingService:
             ticket = found.group() if found else None
         if ticket is None:
             return None
+        closed = await self._closed(chat, ticket)
+        if closed is not None:
+            return closed
         try:
             return await self.cases.reporter_answer(chat, ticket, text)
         except CaseError as error:
             session = await self.store.sessions.get(chat)
             lang = _lang(session.lang, self.default_lang)
             return await self._say(chat, lang, Prompt(error.render(lang)))
+
+    async def _closed(self, chat: Address, ticket: str) -> list[str] | None:
+        """An answer to a case that has ended is not passed on: the reporter is told so,
+        and what they can do (None: the case is open, or not theirs, which the relay says)."""
+        record = await self.store.reports.get(ticket)
+        if record is None or CaseState(record.state) not in FINAL_STATES:
+            return None
+        if ticket not in {r.ticket for r in await self.store.reports.of_chat(chat)}:
+            return None
+        session = await self.store.sessions.get(chat)
+        lang = _lang(session.lang, self.default_lang)
+        state = STATE_LABELS[CaseState(record.state)].render(lang)
+        prompt = Prompt(texts.CASE_CLOSED.render(lang, ticket=ticket, state=state))
+        return await self._say(chat, lang, prompt)
 
     async def _add_to_case(self, chat: Address, ticket: str, lang: Lang, event: Event) -> list[str]:
         """`/bukti` mode: files and links go to the sent report until the reporter is done."""

@@ -167,8 +167,9 @@ TEXT_EXAMPLE = Text(
     en="On 12 March 2024 a counter officer asked for Rp 500.000 to speed up a file.",
 )
 AMOUNT_INVALID = Text(
-    id="Nominal belum bisa dibaca. Tulis angka rupiah. Contoh: 5.000.000 atau 5 juta",
-    en="I couldn't read that amount. Please write rupiah in digits. Example: 5.000.000 or 5 juta",
+    id="Nominal belum bisa dibaca. Tulis jumlah rupiah. Contoh: 5.000.000, 5 juta, atau lima juta",
+    en="I couldn't read that amount. Please write the rupiah. Example: 5.000.000, 5 juta, or "
+    "lima juta",
 )
 AMOUNT_NEGATIVE = Text(
     id="Nominal tidak boleh negatif. Contoh: 5.000.000 atau 0",
@@ -359,6 +360,14 @@ ATTACH_TAKEN = Text(
 ATTACH_END = Text(
     "Terima kasih. Bukti untuk <b>{ticket}</b> sudah lengkap kami terima.",
     "Thank you. We have received the evidence for <b>{ticket}</b>.",
+)
+CASE_CLOSED = Text(
+    "Laporan <b>{ticket}</b> sudah ditutup ({state}), jadi pesan ini tidak diteruskan ke "
+    "petugas. Bila Anda keberatan atas hasilnya atau punya informasi baru, buat laporan baru "
+    "dengan /lapor dan sebutkan nomor {ticket} di kronologinya.",
+    "Report <b>{ticket}</b> is closed ({state}), so this message was not passed on. If you "
+    "object to the outcome or have new information, make a new report with /lapor and mention "
+    "{ticket} in it.",
 )
 ANSWER_FILE_TAKEN = Text(
     "Terima kasih, jawaban Anda untuk <b>{ticket}</b> (berkas) sudah diteruskan ke petugas.",

@@ -74,3 +74,19 @@ async def test_with_no_question_waiting_text_and_files_get_the_help_not_the_menu
     fake.send_photo(reporter.user, PHOTO)
     told = await reporter.expect("menunggu berkas")
     assert "/bukti" in told.text
+
+
+async def test_a_reply_to_an_old_question_of_a_closed_case_says_it_is_closed(
+    group: Group, reporter: Reporter, fake: FakeTelegram
+) -> None:
+    ticket, _ = await sent_case(reporter, group)
+    await ask(group, ticket, "Siapa saksinya?")
+    question = await reporter.expect("Pertanyaan dari petugas WBS")
+    await group.command(group.officer, f"/tolak {ticket} Bukan kewenangan WBS.", then="Ditolak")
+    await reporter.expect("Bukan kewenangan WBS")
+
+    reporter.send("Saksinya Pak Lado.", reply_to=question.message_id)
+    closed = await reporter.expect("sudah ditutup")
+    assert ticket in closed.text and "/lapor" in closed.text
+    await reporter.answer(f"/balas {ticket} Saksinya Pak Lado.", then="sudah ditutup")
+    assert not [m for m in fake.messages(group.chat.id) if "Pak Lado" in m.text]

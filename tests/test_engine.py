@@ -523,7 +523,7 @@ def test_anonymous_reporter_is_never_asked_for_name_phone_or_email() -> None:
 def test_identity_question_offers_both_ways_and_promises_secrecy() -> None:
     r = Reporter().lapor()
     assert r.buttons == ["Isi Identitas", "Lapor Anonim"]
-    assert "dirahasiakan" in r.screen
+    assert "terenkripsi" in r.screen and "tidak pernah kepada terlapor" in r.screen
 
 
 def test_phone_question_offers_the_share_my_number_button() -> None:
@@ -1471,3 +1471,12 @@ def test_a_story_cannot_grow_past_its_limit() -> None:
     r.send(Typed("dan masih ada lagi ceritanya", at=1060.0)).press("Ya, tambahkan")
     assert r.answers[FieldId.CHRONOLOGY] == "y" * 19_990
     assert "20000" in r.screen or "20.000" in r.screen
+
+
+def test_the_identity_question_says_who_can_open_the_identity_and_when() -> None:
+    r = Reporter().lapor()
+    assert r.question == FieldId.IDENTITY_MODE
+    assert "Hanya admin WBS yang dapat membukanya" in r.screen
+    assert "alasan yang dicatat" in r.screen
+    assert "tidak pernah ditunjukkan kepada petugas" not in r.screen  # no longer promised
+    assert "Only a WBS admin can open it" in Reporter(lang=Lang.EN).lapor().screen

@@ -290,13 +290,41 @@ def test_amount_accepts(answer: str, expected: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("lima juta", 5_000_000),
+        ("Lima Juta Rupiah", 5_000_000),
+        ("dua ratus ribu", 200_000),
+        ("1,5 M", 1_500_000_000),
+        ("sejuta", 1_000_000),
+        ("seratus lima puluh ribu", 150_000),
+        ("dua juta lima ratus ribu", 2_500_000),
+        ("satu setengah juta", 1_500_000),
+        ("setengah juta", 500_000),
+        ("tujuh belas juta", 17_000_000),
+        ("sekitar sepuluh juta", 10_000_000),
+        ("dua puluh lima ribu", 25_000),
+    ],
+)
+def test_amount_in_words(answer: str, expected: int) -> None:
+    assert parsers.amount(answer) == expected
+
+
+def test_number_words_leave_other_words_alone() -> None:
+    assert parsers.number_words("dua ratus ribu") == "200 ribu"
+    assert parsers.number_words("satu setengah juta") == "1,5 juta"
+    assert parsers.number_words("uang lima juta") == "uang 5 juta"
+
+
+@pytest.mark.parametrize(
     ("answer", "message"),
     [
         ("", texts.AMOUNT_INVALID),
         ("Rp", texts.AMOUNT_INVALID),
         ("tidak tahu", texts.AMOUNT_INVALID),
-        ("lima juta", texts.AMOUNT_INVALID),
         ("juta", texts.AMOUNT_INVALID),
+        ("lima kilo", texts.AMOUNT_INVALID),
+        ("banyak sekali", texts.AMOUNT_INVALID),
         ("5 kg", texts.AMOUNT_INVALID),
         ("12.34.567", texts.AMOUNT_INVALID),
         ("5 2 juta", texts.AMOUNT_INVALID),
