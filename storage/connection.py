@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,24 @@ PRAGMAS = (
 Work = Callable[[sqlite3.Connection], T]
 
 
+async def _pragma(db: aiosqlite.Connection, pragma: str) -> None:
+    """One start-up pragma, waiting out another process that holds the file.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite can refuse it at once
+    ("database is locked") without calling the busy handler while another process is
+    creating or migrating the same file: retry until the busy timeout, as for any write.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            await db.execute(pragma)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.05)
+
+
 class Connection:
     """The database connection every aggregate shares, with the vault that seals its data."""
 
@@ -58,7 +77,7 @@ class Connection:
         db.row_factory = aiosqlite.Row
         try:
             for pragma in PRAGMAS:
-                await db.execute(pragma)
+                await _pragma(db, pragma)
             await migrate(db)
             await _record_key_check(db, vault)
         except BaseException:
