@@ -15,7 +15,7 @@ import calendar
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from enum import StrEnum
@@ -36,7 +36,6 @@ __all__ = [
     "Parser",
     "Precision",
     "amount",
-    "choose",
     "email",
     "incident_time",
     "links",
@@ -697,42 +696,3 @@ def links(text: str) -> list[str]:
     if not found:
         raise ParseError(texts.LINKS_NONE)
     return found
-
-
-# -- choices -----------------------------------------------------------------------------
-
-
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_NUMBER = re.compile(r"[(#]?\s*(\d{1,3})\s*[.)]?")  # "2", "2.", "(2)", "#2", not "-2"
-
-
-def _option_key(label: str) -> str:
-    """Case, outer punctuation, emoji and spacing do not matter when typing a choice."""
-    return " ".join(_EDGES.sub("", label.casefold()).split())
-
-
-def _squeezed(label: str) -> str:
-    return re.sub(r"[\W_]+", "", label.casefold())
-
-
-def choose(text: str, options: Sequence[str]) -> str:
-    """The option typed by its label (any case, "e formasi" for "E-FORMASI") or 1-based number.
-
-    A label wins over a number, so an option that is itself a number can still be typed.
-    """
-    if not options:
-        raise ValueError("choose() needs at least one option")
-    key = _option_key(text)
-    if key:
-        for option in options:
-            if _option_key(option) == key:
-                return option
-        number = _NUMBER.fullmatch(text.strip())
-        if number is not None and 1 <= int(number[1]) <= len(options):
-            return options[int(number[1]) - 1]
-        squeezed = _squeezed(text)
-        loose = [option for option in options if _squeezed(option) == squeezed]
-        if len(loose) == 1:
-            return loose[0]
-    numbered = "\n".join(f"{n}. {_escape(option)}" for n, option in enumerate(options, 1))
-    raise ParseError(texts.CHOICE_INVALID, first=_escape(options[0]), options=numbered)

@@ -221,10 +221,6 @@ LINK_INVALID = Text(
     id="Link {link} belum lengkap. Contoh: https://drive.google.com/file/d/abc123",
     en="The link {link} is incomplete. Example: https://drive.google.com/file/d/abc123",
 )
-CHOICE_INVALID = Text(
-    id="Pilihan belum dikenali. Ketik nomor atau nama pilihan. Contoh: 1 atau {first}\n{options}",
-    en="I didn't recognise that choice. Type its number or name. Example: 1 or {first}\n{options}",
-)
 
 # --- welcome, menu and commands -------------------------------------------------------------
 
