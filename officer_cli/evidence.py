@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from conversations.audit_actions import AuditAction
+from conversations.i18n import Text
 from conversations.sanitizing import (
     E_CLEAN,
     E_EXISTS,
@@ -107,18 +108,7 @@ def get_clean(ctx: typer.Context, case: CaseArg, item: ItemArg, output: OutArg) 
         return record.ticket, store.blobs.get(chosen["blob"])
 
     ticket, data = context.run(work)
-    write_new(output, data)
-    typer.echo(
-        say(
-            E_WRITTEN,
-            what=say(E_CLEAN),
-            item=item,
-            ticket=ticket,
-            output=output,
-            size=human_size(len(data)),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
-    )
+    _write_and_tell(output, data, what=E_CLEAN, item=item, ticket=ticket)
 
 
 @evidence.command("original")
@@ -156,11 +146,16 @@ def export_original(
         return record.ticket, data
 
     ticket, data = context.run(work)
+    _write_and_tell(output, data, what=E_ORIGINAL, item=item, ticket=ticket)
+
+
+def _write_and_tell(output: Path, data: bytes, *, what: Text, item: int, ticket: str) -> None:
+    """Write the file (never over another) and say what was written, its size and hash."""
     write_new(output, data)
     typer.echo(
         say(
             E_WRITTEN,
-            what=say(E_ORIGINAL),
+            what=say(what),
             item=item,
             ticket=ticket,
             output=output,
