@@ -26,12 +26,12 @@ from storage.vault import Vault
 OFFICER = Actor("5001", "Budi", officer=True)
 
 
-@pytest.fixture
-async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
-    """A database with one case taken through five actions, and a config pointing at it."""
-    data = tmp_path / "data"
+NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+
+
+async def _one_report(data: Path) -> tuple[Store, datetime, str]:
+    """A new store under `data` holding one anonymous report, sent at NOW."""
     store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
-    now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
     report = NewReport(
         channel="telegram",
         address="telegram:4242",
@@ -44,7 +44,15 @@ async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
         content={"chronology": "x" * 40},
         evidence=[],
     )
-    ticket, _ = await store.reports.submit(report, now, 2026, lambda ticket: [])
+    ticket, _ = await store.reports.submit(report, NOW, 2026, lambda ticket: [])
+    return store, NOW, ticket
+
+
+@pytest.fixture
+async def seeded(tmp_path: Path) -> AsyncIterator[tuple[Path, str]]:
+    """A database with one case taken through five actions, and a config pointing at it."""
+    data = tmp_path / "data"
+    store, now, ticket = await _one_report(data)
     cases = CaseService(
         store,
         officer_address="telegram:-100",
@@ -176,21 +184,7 @@ def test_an_old_database_with_english_action_names_reads_as_state_codes(tmp_path
 
 async def _old_database(tmp_path: Path) -> str:
     data = tmp_path / "data"
-    store = await Store.open(data / "wbs.sqlite3", Vault.open_or_create(data / "wbs.key"))
-    now = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
-    report = NewReport(
-        channel="telegram",
-        address="telegram:4242",
-        lang=Lang.ID,
-        identity=None,
-        category="Penipuan",
-        service=None,
-        amount=None,
-        consent=True,
-        content={"chronology": "x" * 40},
-        evidence=[],
-    )
-    ticket, _ = await store.reports.submit(report, now, 2026, lambda ticket: [])
+    store, now, ticket = await _one_report(data)
     for action, state in (("taken", None), ("question", "kelengkapan"), ("rejected", "ditolak")):
         current = (await store.reports.get(ticket)).state  # type: ignore[union-attr]
         await store.reports.update_case(
